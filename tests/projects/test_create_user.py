@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from projects.access import Role
+from projects.models import City
+
+
+def _run(*args) -> list[str]:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("create_user", *args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def test_creates_an_officer_of_a_zone_and_prints_the_token_last(zone_a):
+    lines = _run("wang", "--role", "officer", "--zone", zone_a.code, "--password", "s3cret-pass")
+
+    token = Token.objects.get(user__username="wang")
+    assert lines[-1] == token.key
+    assert token.user.membership.role == Role.OFFICER
+    assert token.user.membership.zone == zone_a
+    assert token.user.check_password("s3cret-pass")
+
+
+def test_a_new_city_is_created_for_a_supervisor(db):
+    lines = _run("li", "--role", "supervisor", "--city", "运城市")
+
+    assert City.objects.filter(name="运城市").exists()
+    assert lines[-1] == Token.objects.get(user__username="li").key
+
+
+def test_running_it_again_keeps_the_token_and_updates_the_role(zone_a):
+    first = _run("zhao", "--role", "officer", "--zone", zone_a.code)[-1]
+
+    second = _run("zhao", "--role", "zone_leader", "--zone", zone_a.code)[-1]
+
+    assert first == second
+    assert Token.objects.get(key=first).user.membership.role == Role.ZONE_LEADER
+
+
+def test_an_unknown_zone_is_refused(db):
+    with pytest.raises(CommandError, match="No zone"):
+        _run("sun", "--role", "officer", "--zone", "nowhere")
+
+
+def test_an_officer_cannot_belong_to_a_city(city):
+    with pytest.raises(CommandError):
+        _run("qian", "--role", "officer", "--city", city.name)
+
+    assert not Token.objects.filter(user__username="qian").exists()
+
+
+def test_an_unknown_role_is_refused(zone_a):
+    with pytest.raises(CommandError):
+        _run("zhou", "--role", "mayor", "--zone", zone_a.code)

@@ -1,0 +1,116 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
+
+from projects.admin import ProjectAdmin
+from projects.errors import Refusal
+from projects.models import Project
+from workflow.forms import TransitionForm
+from workflow.models import TransitionLog
+from workflow.services import TRANSITIONS, TransitionSpec, project_transition
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "project",
+        "transition",
+        "source",
+        "target",
+        "effective_on",
+        "recorded_at",
+        "by",
+    ]
+    list_filter = ["transition", "target", "project__zone"]
+    search_fields = ["project__name", "note"]
+    date_hierarchy = "recorded_at"
+    list_select_related = ["project", "by"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(project__in=Project.objects.visible_to(request.user))
+        )
+
+
+class TransitionLogInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = TransitionLog
+    extra = 0
+    fields = ["transition", "source", "target", "effective_on", "recorded_at", "by", "note"]
+    readonly_fields = fields
+    ordering = ["recorded_at", "id"]
+
+
+def transition_action(spec: TransitionSpec):
+    """An admin action asking for the date and note, then calling the one transition service."""
+
+    def action(modeladmin, request, queryset):
+        if "apply" in request.POST:
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                _take(request, queryset, spec, form.cleaned_data)
+                return None
+        else:
+            form = TransitionForm()
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": spec.label,
+            "spec": spec,
+            "form": form,
+            "projects": queryset,
+            "action_name": f"transition_{spec.name}",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "workflow/admin/transition.html", context)
+
+    action.__name__ = f"transition_{spec.name}"
+    action.short_description = spec.label
+    action.allowed_permissions = ("change",)
+    return action
+
+
+def _take(request, queryset, spec: TransitionSpec, data: dict) -> None:
+    done = 0
+    for project in queryset.order_by("pk"):
+        try:
+            project_transition(
+                project=project,
+                name=spec.name,
+                by=request.user,
+                effective_on=data["effective_on"],
+                note=data["note"],
+                confirmed=data["confirmed"],
+            )
+        except Refusal as refusal:
+            messages.error(request, f"{project}: {refusal.detail}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d project moved.", "%(count)d projects moved.", done)
+            % {"count": done},
+        )
+
+
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectWorkflowAdmin(ProjectAdmin):
+    inlines = [*ProjectAdmin.inlines, TransitionLogInline]
+    actions = [transition_action(spec) for spec in TRANSITIONS.values()]

@@ -1,0 +1,223 @@
+"""Moving a project through its stages: the one function every caller uses.
+
+Admin actions, the API, pages and the ledger import all call ``project_transition``; it checks
+scope, role, dates and guards, then changes the stage and writes the log row in one database
+transaction with the project row locked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from projects.access import may_take_transition
+from projects.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed, VersionConflict
+from projects.models import (
+    PREVIOUS_STAGE,
+    STAGE_DATE_FIELD,
+    Project,
+    Stage,
+    output_reached_or_confirmed,
+)
+from workflow.models import TransitionLog
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    label: Promise
+    # The stage-entry date the transition sets to its effective date (None: correct clears one).
+    date_field: str | None
+    note_required: bool
+    # The stage the project must be in (None: several, see the model's decorators).
+    requires: Stage | None
+
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    spec.name: spec
+    for spec in (
+        TransitionSpec("start", _("start"), "started_on", False, Stage.SIGNED),
+        TransitionSpec(
+            "put_into_production", _("put into production"), "producing_on", False, Stage.STARTED
+        ),
+        TransitionSpec(
+            "reach_target", _("reach target output"), "at_target_on", False, Stage.PRODUCING
+        ),
+        TransitionSpec("terminate", _("terminate"), "terminated_on", True, None),
+        TransitionSpec("correct", _("correct"), None, True, None),
+    )
+}
+
+_ORDER = [Stage.SIGNED, Stage.STARTED, Stage.PRODUCING, Stage.AT_TARGET]
+_NOT_YET = {
+    Stage.STARTED: _("The project has not started yet, so it cannot be put into production."),
+    Stage.PRODUCING: _(
+        "The project is not in production yet, so it cannot reach its target output."
+    ),
+}
+_ALREADY = {
+    "start": _("The project has already started."),
+    "put_into_production": _("The project is already in production."),
+    "reach_target": _("The project has already reached its target output."),
+}
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    target: str | None
+    allowed: bool
+    reason: str | None
+
+
+def project_transition(
+    *,
+    project: Project | int,
+    name: str,
+    by,
+    effective_on: datetime.date | None,
+    note: str = "",
+    version: int | None = None,
+    confirmed: bool = False,
+) -> Project:
+    """Take transition ``name`` on a project the user can see, or raise a ``Refusal``."""
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise NotFound(_("There is no transition named “%(name)s”.") % {"name": name})
+    project_id = project.pk if isinstance(project, Project) else project
+    if not Project.objects.visible_to(by).filter(pk=project_id).exists():
+        raise NotFound(_("No such project."))
+    if not may_take_transition(by, name):
+        raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
+    note = (note or "").strip()
+    _validate_input(spec, effective_on, note)
+
+    try:
+        with transaction.atomic():
+            locked = Project.objects.select_for_update(of=("self",)).get(pk=project_id)
+            if version is not None and locked.version != version:
+                raise VersionConflict()
+            reason = _why_not_from_stage(locked, spec)
+            if reason:
+                raise TransitionNotAllowed(reason)
+            _validate_order(locked, effective_on)
+            source = locked.stage
+            _apply(locked, spec, effective_on=effective_on, note=note, confirmed=confirmed)
+            TransitionLog.objects.create(
+                project=locked,
+                transition=name,
+                source=source,
+                target=locked.stage,
+                effective_on=effective_on,
+                by=by if getattr(by, "pk", None) else None,
+                note=note,
+            )
+    except ConcurrentTransition:
+        raise VersionConflict() from None
+    return locked
+
+
+def transition_options(*, project: Project, user) -> list[TransitionOption]:
+    """Every transition with whether ``user`` may take it now, and why not."""
+    options = []
+    for spec in TRANSITIONS.values():
+        reason = _why_not_from_stage(project, spec)
+        if reason is None and not may_take_transition(user, spec.name):
+            reason = str(_("Your role may not %(action)s a project.") % {"action": spec.label})
+        allowed = reason is None
+        if allowed and spec.name == "reach_target" and not output_reached_or_confirmed(project):
+            reason = str(output_reached_or_confirmed.refusal)
+        options.append(
+            TransitionOption(
+                name=spec.name,
+                target=_target_of(project, spec) if allowed else None,
+                allowed=allowed,
+                reason=reason,
+            )
+        )
+    return options
+
+
+def _validate_input(spec: TransitionSpec, effective_on, note: str) -> None:
+    errors: dict[str, list] = {}
+    if not isinstance(effective_on, datetime.date):
+        errors["effective_on"] = [_("Give the date it happened (YYYY-MM-DD).")]
+    elif effective_on > timezone.localdate():
+        errors["effective_on"] = [_("The date cannot be in the future.")]
+    if spec.note_required and not note:
+        errors["note"] = [_("A reason is required for this transition.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise Invalid(first, errors=errors)
+
+
+def _validate_order(project: Project, effective_on: datetime.date) -> None:
+    """Not before the date the project entered its current stage."""
+    entered_on = project.stage_entered_on
+    if entered_on and effective_on < entered_on:
+        raise Invalid.on(
+            "effective_on",
+            _("The date cannot be before %(date)s, when the project entered its current stage.")
+            % {"date": entered_on.isoformat()},
+        )
+
+
+def _why_not_from_stage(project: Project, spec: TransitionSpec) -> str | None:
+    if can_proceed(getattr(project, spec.name), check_conditions=False):
+        return None
+    stage = project.stage
+    if stage == Stage.TERMINATED:
+        return str(
+            _("The project has been terminated; only a supervisor's correction can reopen it.")
+        )
+    if spec.name == "correct":
+        return str(
+            _("The project is at the signed stage; there is no earlier stage to go back to.")
+        )
+    if spec.name == "terminate":
+        return str(_("The project has reached its target output and can no longer be terminated."))
+    if _ORDER.index(stage) < _ORDER.index(spec.requires):
+        return str(_NOT_YET[spec.requires])
+    return str(_ALREADY[spec.name])
+
+
+def _target_of(project: Project, spec: TransitionSpec) -> str:
+    if spec.name == "correct":
+        if project.stage == Stage.TERMINATED:
+            return project.stage_before_termination()
+        return PREVIOUS_STAGE[project.stage]
+    if spec.name == "terminate":
+        return Stage.TERMINATED
+    return _ORDER[_ORDER.index(spec.requires) + 1]
+
+
+def _apply(
+    project: Project, spec: TransitionSpec, *, effective_on, note: str, confirmed: bool
+) -> None:
+    """Set the stage's date, run the guarded fsm method, and save what it changed."""
+    if spec.date_field:
+        setattr(project, spec.date_field, effective_on)
+    if spec.name == "terminate":
+        project.termination_reason = note
+    project.target_confirmed = confirmed
+    method = getattr(project, spec.name)
+    for condition in method._django_fsm.get_transition(project.stage).conditions:
+        if not condition(project):
+            raise TransitionNotAllowed(condition.refusal)
+    method()
+    project.version += 1
+    project.save(
+        update_fields=[
+            "stage",
+            *STAGE_DATE_FIELD.values(),
+            "termination_reason",
+            "version",
+            "updated_at",
+        ]
+    )
