@@ -119,6 +119,18 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# A shared cache (for the API's login throttle) when CACHE_URL names Redis; per-process otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        if env_str("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# The "三率" targets shown beside each rate until per-city targets are configured.
+THREE_RATE_TARGETS = {"start_rate": 0.8, "production_rate": 0.4, "target_rate": 0.95}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -127,8 +139,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kfq.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "kfq.api_errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("AUTH_THROTTLE_RATE", "10/min")},
     "DATE_FORMAT": "%Y-%m-%d",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -136,7 +150,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "开发区“三个一批”项目跟踪 API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "The API zone systems call: zones, rounds, projects, stage transitions, history, the "
+        "三未 ledger and the three rates. Authenticate with `Authorization: Token <key>` "
+        "(POST /api/v1/auth/token/). Errors are `{code, detail}`; `detail` follows "
+        "Accept-Language (zh-hans by default, en). The weekly workbook and the alert inbox of "
+        "CONTRACT.md are not served yet: they arrive with the reports and alerts work."
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.models.Stage"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

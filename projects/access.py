@@ -46,3 +46,10 @@ def may_edit_projects(user) -> bool:
     if user is None or not getattr(user, "is_active", False):
         return False
     return user.is_superuser or role_of(user) in _MOVERS
+
+
+def may_manage_reference_data(user) -> bool:
+    """Zones and activities of a city: its supervisors (and superusers)."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    return user.is_superuser or role_of(user) == Role.SUPERVISOR

@@ -474,12 +474,20 @@ class Project(ConcurrentTransitionMixin, models.Model):
             and self.funds_in_place > self.total_investment
         ):
             errors["funds_in_place"] = _("Funds in place cannot exceed the total investment.")
+        if self.leader_id and self.zone_id and not self._belongs_here(self.leader):
+            errors["leader"] = _("The responsible leader must belong to the project's zone or city.")
         for field in ("in_statistics_on", "above_scale_on"):
             value = getattr(self, field)
             if value and value > today:
                 errors[field] = _("This date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+    def _belongs_here(self, user) -> bool:
+        membership = Membership.of(user)
+        if membership is None:
+            return False
+        return membership.zone_id == self.zone_id or membership.city_id == self.zone.city_id
 
     @property
     def is_live(self) -> bool:

@@ -87,14 +87,8 @@ def project_transition(
     confirmed: bool = False,
 ) -> Project:
     """Take transition ``name`` on a project the user can see, or raise a ``Refusal``."""
-    spec = TRANSITIONS.get(name)
-    if spec is None:
-        raise NotFound(_("There is no transition named “%(name)s”.") % {"name": name})
     project_id = project.pk if isinstance(project, Project) else project
-    if not Project.objects.visible_to(by).filter(pk=project_id).exists():
-        raise NotFound(_("No such project."))
-    if not may_take_transition(by, name):
-        raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
+    spec = transition_precheck(project_id=project_id, name=name, by=by)
     note = (note or "").strip()
     _validate_input(spec, effective_on, note)
 
@@ -121,6 +115,18 @@ def project_transition(
     except ConcurrentTransition:
         raise VersionConflict() from None
     return locked
+
+
+def transition_precheck(*, project_id: int, name: str, by) -> TransitionSpec:
+    """Scope (404) and role (403), which come before anything about the request's body."""
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise NotFound(_("There is no transition named “%(name)s”.") % {"name": name})
+    if not Project.objects.visible_to(by).filter(pk=project_id).exists():
+        raise NotFound(_("No such project."))
+    if not may_take_transition(by, name):
+        raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
+    return spec
 
 
 def transition_options(*, project: Project, user) -> list[TransitionOption]:

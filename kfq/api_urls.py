@@ -1,0 +1,39 @@
+"""/api/v1/: the paths of CONTRACT.md, plus the token endpoint for zone systems."""
+
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from projects.api.views import ActivityViewSet, ProjectViewSet, ZoneViewSet
+from reports.api.views import ThreeRatesView
+from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
+
+
+@extend_schema(description="Exchange a username and password for the API token (rate limited).")
+class TokenView(ObtainAuthToken):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+router = DefaultRouter()
+router.register("zones", ZoneViewSet, basename="zone")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("projects", ProjectViewSet, basename="project")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "projects/<int:pk>/transitions/", TransitionListView.as_view(), name="project-transitions"
+    ),
+    path(
+        "projects/<int:pk>/transitions/<str:name>/",
+        TransitionView.as_view(),
+        name="project-transition",
+    ),
+    path("projects/<int:pk>/history/", HistoryView.as_view(), name="project-history"),
+    path("stalls/", StallListView.as_view(), name="stalls"),
+    path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,54 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Enrollment, Project, Stage, Zone
+from projects.selectors import stalled_q
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    zone = django_filters.CharFilter(field_name="zone__code", label=_("zone code"))
+    city = django_filters.CharFilter(field_name="zone__city__name", label=_("city"))
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    activity = django_filters.NumberFilter(
+        field_name="enrollments__activity", label=_("activity"), distinct=True
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="enrollments__kind", choices=Enrollment.Kind.choices, label=_("batch")
+    )
+    industry_chain = django_filters.CharFilter()
+    tier = django_filters.ChoiceFilter(choices=Project.Tier.choices)
+    category = django_filters.ChoiceFilter(choices=Project.Category.choices)
+    zone_category = django_filters.ChoiceFilter(
+        field_name="zone__category", choices=Zone.Category.choices, label=_("zone category")
+    )
+    investment_min = django_filters.NumberFilter(field_name="total_investment", lookup_expr="gte")
+    investment_max = django_filters.NumberFilter(field_name="total_investment", lookup_expr="lte")
+    signed_from = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte")
+    signed_to = django_filters.DateFilter(field_name="signed_on", lookup_expr="lte")
+    started_from = django_filters.DateFilter(field_name="started_on", lookup_expr="gte")
+    started_to = django_filters.DateFilter(field_name="started_on", lookup_expr="lte")
+    stalled = django_filters.BooleanFilter(method="filter_stalled", label=_("stalled today"))
+    q = django_filters.CharFilter(method="filter_text", label=_("name or investor contains"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            "signed_on",
+            "started_on",
+            "producing_on",
+            "total_investment",
+            "name",
+            "id",
+        )
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(investor__icontains=value))
+
+    def filter_stalled(self, queryset, name, value):
+        condition = stalled_q(as_of=timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -1,0 +1,85 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from projects.api.permissions import IsMember
+from reports.selectors import three_rates
+
+
+class ThreeRatesQuerySerializer(serializers.Serializer):
+    activity = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    # "from" is a Python keyword: declared below under its query-string name.
+    to = serializers.DateField(required=False)
+    zone = serializers.CharField(required=False)
+    city = serializers.CharField(required=False)
+    as_of = serializers.DateField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(required=False)
+        return fields
+
+    def validate(self, attrs):
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["“to” cannot be before “from”."]})
+        return attrs
+
+
+def _batch(name: str, rates: list[str]):
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "total_investment": serializers.DecimalField(max_digits=16, decimal_places=2),
+            **{rate: serializers.FloatField(allow_null=True) for rate in rates},
+        },
+    )
+
+
+class ThreeRatesView(APIView):
+    """The three rates (三率) of the chosen rounds, as of a date, with the targets beside them."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        parameters=[ThreeRatesQuerySerializer],
+        responses=inline_serializer(
+            name="ThreeRates",
+            fields={
+                "as_of": serializers.DateField(),
+                "signed": _batch("SignedBatch", ["start_rate"]),
+                "started": _batch("StartedBatch", ["statistics_rate", "production_rate"]),
+                "producing": _batch("ProducingBatch", ["target_rate", "above_scale_rate"]),
+                "targets": inline_serializer(
+                    name="ThreeRateTargets",
+                    fields={
+                        "start_rate": serializers.FloatField(),
+                        "production_rate": serializers.FloatField(),
+                        "target_rate": serializers.FloatField(),
+                    },
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        query = ThreeRatesQuerySerializer(
+            data={
+                **request.query_params.dict(),
+                "activity": request.query_params.getlist("activity"),
+            }
+        )
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        result = three_rates(
+            user=request.user,
+            as_of=params.get("as_of") or timezone.localdate(),
+            activities=params.get("activity"),
+            held_from=params.get("from"),
+            held_to=params.get("to"),
+            zone=params.get("zone"),
+            city=params.get("city"),
+        )
+        result["as_of"] = result["as_of"].isoformat()
+        return Response(result)
