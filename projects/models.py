@@ -475,7 +475,9 @@ class Project(ConcurrentTransitionMixin, models.Model):
         ):
             errors["funds_in_place"] = _("Funds in place cannot exceed the total investment.")
         if self.leader_id and self.zone_id and not self._belongs_here(self.leader):
-            errors["leader"] = _("The responsible leader must belong to the project's zone or city.")
+            errors["leader"] = _(
+                "The responsible leader must belong to the project's zone or city."
+            )
         for field in ("in_statistics_on", "above_scale_on"):
             value = getattr(self, field)
             if value and value > today:

@@ -61,9 +61,7 @@ class Stall:
     since: datetime.date
 
 
-def stalls(
-    projects, *, as_of: datetime.date, kind: str | None = None
-) -> list[Stall]:
+def stalls(projects, *, as_of: datetime.date, kind: str | None = None) -> list[Stall]:
     """The 三未 ledger of ``projects`` (already scoped), most overdue first.
 
     ``days_over`` is the larger of the overrun past the stage's threshold and the overrun past

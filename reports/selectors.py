@@ -13,8 +13,14 @@ from projects.models import Activity, Enrollment, Project
 # batch kind -> (rate name, the project date that counts it)
 RATES = {
     Enrollment.Kind.SIGNED: {"start_rate": "started_on"},
-    Enrollment.Kind.STARTED: {"statistics_rate": "in_statistics_on", "production_rate": "producing_on"},
-    Enrollment.Kind.PRODUCING: {"target_rate": "at_target_on", "above_scale_rate": "above_scale_on"},
+    Enrollment.Kind.STARTED: {
+        "statistics_rate": "in_statistics_on",
+        "production_rate": "producing_on",
+    },
+    Enrollment.Kind.PRODUCING: {
+        "target_rate": "at_target_on",
+        "above_scale_rate": "above_scale_on",
+    },
 }
 
 

@@ -9,9 +9,7 @@ class IsMember(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(
-            user and user.is_authenticated and (user.is_superuser or Membership.of(user))
-        )
+        return bool(user and user.is_authenticated and (user.is_superuser or Membership.of(user)))
 
 
 class EditsProjects(IsMember):

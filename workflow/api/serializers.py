@@ -17,7 +17,9 @@ class TransitionRequestSerializer(serializers.Serializer):
     effective_on = serializers.DateField(
         required=False,
         allow_null=True,
-        help_text=_("The business date it happened: not in the future, not before the stage began.")
+        help_text=_(
+            "The business date it happened: not in the future, not before the stage began."
+        ),
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
@@ -26,7 +28,9 @@ class TransitionRequestSerializer(serializers.Serializer):
     confirmed = serializers.BooleanField(
         required=False,
         default=False,
-        help_text=_("reach_target only: the project reached its target output though the figures are short."),
+        help_text=_(
+            "reach_target only: the project reached its target output though the figures are short."
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from projects.api.permissions import EditsProjects, IsMember
+from projects.api.permissions import IsMember
 from projects.api.serializers import ProjectSerializer
 from projects.errors import Invalid
 from projects.models import Project
@@ -62,7 +62,9 @@ class TransitionView(APIView):
             )
         ],
         examples=[
-            OpenApiExample("start", value={"effective_on": "2025-03-18", "note": "主体开工", "version": 1}),
+            OpenApiExample(
+                "start", value={"effective_on": "2025-03-18", "note": "主体开工", "version": 1}
+            ),
             OpenApiExample(
                 "reach_target with confirmation",
                 value={"effective_on": "2025-06-30", "note": "产能达产", "confirmed": True},
@@ -100,8 +102,10 @@ class HistoryView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return TransitionLog.objects.none()
         project = _visible_project(self.request, self.kwargs["pk"])
-        return TransitionLog.objects.filter(project=project).select_related("by").order_by(
-            "recorded_at", "id"
+        return (
+            TransitionLog.objects.filter(project=project)
+            .select_related("by")
+            .order_by("recorded_at", "id")
         )
 
 
