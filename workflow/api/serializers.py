@@ -17,6 +17,7 @@ class TransitionRequestSerializer(serializers.Serializer):
     effective_on = serializers.DateField(
         required=False,
         allow_null=True,
+        default=None,
         help_text=_(
             "The business date it happened: not in the future, not before the stage began."
         ),
