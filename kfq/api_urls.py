@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from projects.api.views import ActivityViewSet, ProjectViewSet, ZoneViewSet
-from reports.api.views import ThreeRatesView
+from reports.api.views import ThreeRatesView, WeeklyWorkbookView
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
 
 
@@ -35,5 +35,6 @@ urlpatterns = [
     path("projects/<int:pk>/history/", HistoryView.as_view(), name="project-history"),
     path("stalls/", StallListView.as_view(), name="stalls"),
     path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
+    path("reports/weekly.xlsx", WeeklyWorkbookView.as_view(), name="weekly-workbook"),
     path("", include(router.urls)),
 ]

@@ -78,6 +78,19 @@ def stalls(projects, *, as_of: datetime.date, kind: str | None = None) -> list[S
     return rows
 
 
+def stall_of(project: Project, as_of: datetime.date) -> Stall | None:
+    """The stall of one loaded project as of a date, or None; the same rule as ``stall_q``."""
+    for kind in STALL_KINDS:
+        entered, left = getattr(project, kind.entered), getattr(project, kind.left)
+        if entered is None or entered > as_of or (left is not None and left <= as_of):
+            continue
+        if project.terminated_on is not None and project.terminated_on <= as_of:
+            return None
+        stall = _stall_of(project, kind, as_of)
+        return stall if stall.days_over > 0 else None
+    return None
+
+
 def _stall_of(project: Project, kind: StallKind, as_of: datetime.date) -> Stall:
     entered = getattr(project, kind.entered)
     planned = getattr(project, kind.planned)

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from projects.models import Activity, Enrollment, Project
 
@@ -24,34 +24,40 @@ RATES = {
 }
 
 
-def three_rates(
+def chosen_rounds(
+    rounds: QuerySet[Activity],
     *,
-    user,
-    as_of: datetime.date,
     activities: list[int] | None = None,
     held_from: datetime.date | None = None,
     held_to: datetime.date | None = None,
-    zone: str | None = None,
-    city: str | None = None,
-) -> dict:
-    """Counts, investment and rates of each batch as of ``as_of``; terminated projects stay in.
-
-    A rate is the share of the batch whose date is on or before ``as_of``; ``None`` for an
-    empty batch.
-    """
-    rounds = Activity.objects.visible_to(user)
+) -> QuerySet[Activity]:
     if activities:
         rounds = rounds.filter(pk__in=activities)
     if held_from:
         rounds = rounds.filter(held_on__gte=held_from)
     if held_to:
         rounds = rounds.filter(held_on__lte=held_to)
-    projects = Project.objects.visible_to(user)
+    return rounds
+
+
+def chosen_projects(
+    projects: QuerySet[Project], *, zone: str | None = None, city: str | None = None
+) -> QuerySet[Project]:
     if zone:
         projects = projects.filter(zone__code=zone)
     if city:
         projects = projects.filter(zone__city__name=city)
+    return projects
 
+
+def three_rates(
+    *, projects: QuerySet[Project], rounds: QuerySet[Activity], as_of: datetime.date
+) -> dict:
+    """Counts, investment and rates of each batch as of ``as_of``; terminated projects stay in.
+
+    ``projects`` and ``rounds`` come scoped by the caller. A rate is the share of the batch
+    whose date is on or before ``as_of``; ``None`` for an empty batch.
+    """
     aggregates = {
         f"{rate}_{kind}": Count("id", filter=Q(**{f"project__{field}__lte": as_of}))
         for kind, rates in RATES.items()

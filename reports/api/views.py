@@ -1,11 +1,17 @@
+import tempfile
+
+from django.http import FileResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projects.api.permissions import IsMember
-from reports.selectors import three_rates
+from projects.models import Activity, Project, Zone
+from reports.exports import weekly_export
+from reports.selectors import chosen_projects, chosen_rounds, three_rates
 
 
 class ThreeRatesQuerySerializer(serializers.Serializer):
@@ -73,13 +79,54 @@ class ThreeRatesView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         result = three_rates(
-            user=request.user,
+            projects=chosen_projects(
+                Project.objects.visible_to(request.user),
+                zone=params.get("zone"),
+                city=params.get("city"),
+            ),
+            rounds=chosen_rounds(
+                Activity.objects.visible_to(request.user),
+                activities=params.get("activity"),
+                held_from=params.get("from"),
+                held_to=params.get("to"),
+            ),
             as_of=params.get("as_of") or timezone.localdate(),
-            activities=params.get("activity"),
-            held_from=params.get("from"),
-            held_to=params.get("to"),
-            zone=params.get("zone"),
-            city=params.get("city"),
         )
         result["as_of"] = result["as_of"].isoformat()
         return Response(result)
+
+
+class WeeklyQuerySerializer(serializers.Serializer):
+    zone = serializers.CharField(required=False, help_text="zone code (or city)")
+    city = serializers.CharField(required=False, help_text="city name (or zone)")
+    week = serializers.CharField(help_text="ISO week, e.g. 2025-W26")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class WeeklyWorkbookView(APIView):
+    """The weekly scheduling-meeting workbook (周调度表) of a zone or a city, as .xlsx."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(
+        parameters=[WeeklyQuerySerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        query = WeeklyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        # FileResponse closes it once sent.
+        out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+        name = weekly_export(
+            out,
+            projects=Project.objects.visible_to(request.user),
+            zones=Zone.objects.visible_to(request.user),
+            zone=query.validated_data.get("zone"),
+            city=query.validated_data.get("city"),
+            week=query.validated_data["week"],
+            today=timezone.localdate(),
+        )
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
