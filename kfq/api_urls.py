@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
+from notifications.api.views import AlertViewSet
 from projects.api.views import ActivityViewSet, ProjectViewSet, ZoneViewSet
 from reports.api.views import ThreeRatesView, WeeklyWorkbookView
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
@@ -21,6 +22,7 @@ router = DefaultRouter()
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -154,8 +154,8 @@ SPECTACULAR_SETTINGS = {
         "The API zone systems call: zones, rounds, projects, stage transitions, history, the "
         "三未 ledger and the three rates. Authenticate with `Authorization: Token <key>` "
         "(POST /api/v1/auth/token/). Errors are `{code, detail}`; `detail` follows "
-        "Accept-Language (zh-hans by default, en). The weekly workbook and the alert inbox of "
-        "CONTRACT.md are not served yet: they arrive with the reports and alerts work."
+        "Accept-Language (zh-hans by default, en). The alert inbox reads real alert rows, but "
+        "nothing writes them yet: the deadline and stall scan arrives with the alerts work."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.models.Stage"},
