@@ -51,3 +51,25 @@ def test_the_session_of_a_logged_in_page_user_works_too(client, officer, make_pr
     client.force_login(officer)
 
     assert client.get("/api/v1/projects/").json()["count"] == 1
+
+
+def test_the_admin_login_locks_a_username_after_ten_failures(client, supervisor):
+    supervisor.is_staff = True
+    supervisor.save()
+    for _ in range(10):
+        client.post("/admin/login/", {"username": "supervisor", "password": "wrong"})
+
+    response = client.post("/admin/login/", {"username": "supervisor", "password": "pw-for-tests"})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_works_with_the_right_password(client, supervisor):
+    supervisor.is_staff = True
+    supervisor.save()
+
+    response = client.post("/admin/login/", {"username": "supervisor", "password": "pw-for-tests"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(supervisor.pk)
