@@ -150,26 +150,9 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [EnrollmentInline, MilestoneInline, ProblemInline, ProgressReportInline]
 
 
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["project", "activity", "kind"]
-    list_filter = ["activity", "kind", "project__zone"]
-    search_fields = ["project__name"]
-    autocomplete_fields = ["project", "activity"]
+class ProjectChildAdmin(admin.ModelAdmin):
+    """Rows that belong to a project: scoped through the project, searchable by its name."""
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(project__in=Project.objects.visible_to(request.user))
-        )
-
-
-@admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
-    list_display = ["project", "category", "coordination_level", "owner", "deadline", "status"]
-    list_filter = ["status", "category", "coordination_level", "project__zone"]
-    search_fields = ["project__name", "description", "owner"]
     autocomplete_fields = ["project"]
 
     def get_queryset(self, request):
@@ -177,7 +160,46 @@ class ProblemAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(project__in=Project.objects.visible_to(request.user))
+            .select_related("project")
         )
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ProjectChildAdmin):
+    list_display = ["project", "activity", "kind"]
+    list_filter = ["activity", "kind", "project__zone"]
+    search_fields = ["project__name"]
+    autocomplete_fields = ["project", "activity"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(ProjectChildAdmin):
+    list_display = ["project", "category", "coordination_level", "owner", "deadline", "status"]
+    list_filter = ["status", "category", "coordination_level", "project__zone"]
+    search_fields = ["project__name", "description", "owner"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProjectChildAdmin):
+    list_display = ["project", "name", "planned_on", "done_on"]
+    list_filter = ["name", "project__zone"]
+    search_fields = ["project__name", "name"]
+    date_hierarchy = "planned_on"
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ProjectChildAdmin):
+    list_display = ["project", "month", "investment_completed", "image_progress"]
+    list_filter = ["month", "project__zone"]
+    search_fields = ["project__name", "image_progress"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "zone", "city"]
+    list_filter = ["role", "zone", "city"]
+    search_fields = ["user__username", "user__first_name"]
+    autocomplete_fields = ["user", "zone", "city"]
 
 
 class MembershipInline(admin.StackedInline):

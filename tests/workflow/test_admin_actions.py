@@ -97,3 +97,46 @@ def test_the_admin_speaks_chinese_by_default(client, staff_supervisor):
 
     assert "阶段" in response.content.decode()
     assert "开发区“三个一批”项目跟踪系统" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "projects/zone",
+        "projects/activity",
+        "projects/project",
+        "projects/enrollment",
+        "projects/milestone",
+        "projects/problem",
+        "projects/progressreport",
+        "projects/membership",
+        "workflow/transitionlog",
+        "notifications/alert",
+    ],
+)
+def test_every_model_has_an_admin_list(client, staff_supervisor, make_project, model):
+    make_project(Stage.PRODUCING)
+
+    response = client.get(f"/admin/{model}/", {"q": "项目"})
+
+    assert response.status_code == 200
+
+
+def test_a_staff_officer_sees_only_their_zones_projects_in_the_admin(
+    client, officer, make_project, zone_b
+):
+    from tests.factories import ProjectFactory
+
+    officer.is_staff = True
+    officer.save()
+    from django.contrib.auth.models import Permission
+
+    officer.user_permissions.add(Permission.objects.get(codename="view_project"))
+    ours = make_project(Stage.SIGNED, name="本区项目")
+    ProjectFactory(zone=zone_b, name="侯马项目")
+    client.force_login(officer)
+
+    page = client.get(CHANGELIST).content.decode()
+
+    assert ours.name in page
+    assert "侯马项目" not in page
