@@ -27,9 +27,17 @@ _CODES = {
 }
 
 
+def _body(code: str, detail: str, fields: dict | None = None) -> dict:
+    """``{"code", "detail"}``, each field's errors beside them, and all of them under
+    ``errors`` too: a field named ``code`` or ``detail`` must not hide the error's own."""
+    if not fields:
+        return {"code": code, "detail": detail}
+    return {**fields, "code": code, "detail": detail, "errors": fields}
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, Refusal):
-        return Response({"code": exc.code, "detail": exc.detail, **exc.errors}, status=exc.status)
+        return Response(_body(exc.code, exc.detail, exc.errors), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
@@ -40,9 +48,9 @@ def api_exception_handler(exc, context):
     code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), "error")
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = {"code": code, "detail": _first_message(fields), **fields}
+        response.data = _body(code, _first_message(fields), fields)
     else:
-        response.data = {"code": code, "detail": str(exc.detail)}
+        response.data = _body(code, str(exc.detail))
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = 'Token realm="api"'
     return response

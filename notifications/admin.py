@@ -20,8 +20,10 @@ class AlertAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Alert._meta.fields]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            project__in=Project.objects.visible_to(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(project__in=Project.objects.visible_to(request.user))
         )
 
     def has_add_permission(self, request) -> bool:

@@ -22,6 +22,10 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from projects.access import Role, may_take_transition
 
 ZERO = Decimal("0")
+# Every project of these rounds is of this century: an earlier date is a mistyped year.
+not_before_2000 = MinValueValidator(
+    datetime.date(2000, 1, 1), message=_("Dates before 2000 are not accepted; check the year.")
+)
 
 
 class City(models.Model):
@@ -159,7 +163,7 @@ class Activity(models.Model):
     city = models.ForeignKey(
         City, models.PROTECT, related_name="activities", verbose_name=_("city")
     )
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[not_before_2000])
 
     objects = ActivityQuerySet.as_manager()
 
@@ -326,20 +330,28 @@ class Project(ConcurrentTransitionMixin, models.Model):
     stage = FSMField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.SIGNED, protected=True
     )
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[not_before_2000])
     started_on = models.DateField(_("started on"), null=True, blank=True, editable=False)
     producing_on = models.DateField(_("in production on"), null=True, blank=True, editable=False)
     at_target_on = models.DateField(_("at target output on"), null=True, blank=True, editable=False)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True, editable=False)
     termination_reason = models.TextField(_("termination reason"), blank=True, editable=False)
 
-    planned_start_on = models.DateField(_("planned start"), null=True, blank=True)
-    planned_production_on = models.DateField(_("planned production"), null=True, blank=True)
-    planned_target_on = models.DateField(_("planned target output"), null=True, blank=True)
+    planned_start_on = models.DateField(
+        _("planned start"), validators=[not_before_2000], null=True, blank=True
+    )
+    planned_production_on = models.DateField(
+        _("planned production"), validators=[not_before_2000], null=True, blank=True
+    )
+    planned_target_on = models.DateField(
+        _("planned target output"), validators=[not_before_2000], null=True, blank=True
+    )
     in_statistics_on = models.DateField(
         _("entered investment statistics on"), null=True, blank=True
     )
-    above_scale_on = models.DateField(_("entered above-scale database on"), null=True, blank=True)
+    above_scale_on = models.DateField(
+        _("entered above-scale database on"), validators=[not_before_2000], null=True, blank=True
+    )
     target_annual_output = models.DecimalField(
         _("target annual output (10k yuan)"),
         max_digits=14,
@@ -618,8 +630,8 @@ class Milestone(models.Model):
         Project, models.CASCADE, related_name="milestones", verbose_name=_("project")
     )
     name = models.CharField(_("name"), max_length=100)
-    planned_on = models.DateField(_("planned on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    planned_on = models.DateField(_("planned on"), validators=[not_before_2000])
+    done_on = models.DateField(_("done on"), validators=[not_before_2000], null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -675,12 +687,14 @@ class Problem(models.Model):
     )
     description = models.TextField(_("description"))
     owner = models.CharField(_("owner"), max_length=100)
-    raised_on = models.DateField(_("raised on"))
-    deadline = models.DateField(_("deadline"))
+    raised_on = models.DateField(_("raised on"), validators=[not_before_2000])
+    deadline = models.DateField(_("deadline"), validators=[not_before_2000])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolved_on = models.DateField(
+        _("resolved on"), validators=[not_before_2000], null=True, blank=True
+    )
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:
@@ -728,7 +742,11 @@ class ProgressReport(models.Model):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="progress_reports", verbose_name=_("project")
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    month = models.DateField(
+        _("month"),
+        validators=[not_before_2000],
+        help_text=_("The first day of the month reported on."),
+    )
     investment_completed = models.DecimalField(
         _("investment completed (10k yuan)"),
         max_digits=14,

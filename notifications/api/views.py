@@ -23,6 +23,7 @@ class AlertFilterSet(django_filters.FilterSet):
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own inbox, newest first. Alerts are written by the deadline and stall scan."""
 
+    lookup_value_regex = r"[0-9]+"
     serializer_class = AlertSerializer
     permission_classes = [IsMember]
     filterset_class = AlertFilterSet

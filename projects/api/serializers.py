@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from projects.api.fields import SlugRelatedField
 from projects.models import Activity, City, Enrollment, Membership, Project, Zone
 
 
@@ -33,7 +35,7 @@ def _scoped_cities(user):
 
 
 class ZoneSerializer(FullCleanMixin, serializers.ModelSerializer):
-    city = serializers.SlugRelatedField(slug_field="name", queryset=City.objects.none())
+    city = SlugRelatedField(slug_field="name", queryset=City.objects.none())
 
     class Meta:
         model = Zone
@@ -47,7 +49,7 @@ class ZoneSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class ActivitySerializer(FullCleanMixin, serializers.ModelSerializer):
-    city = serializers.SlugRelatedField(slug_field="name", queryset=City.objects.none())
+    city = SlugRelatedField(slug_field="name", queryset=City.objects.none())
 
     class Meta:
         model = Activity
@@ -65,8 +67,8 @@ STAGE_FIELDS = ("stage", "started_on", "producing_on", "at_target_on", "version"
 
 
 class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
-    zone = serializers.SlugRelatedField(slug_field="code", queryset=Zone.objects.none())
-    leader = serializers.SlugRelatedField(
+    zone = SlugRelatedField(slug_field="code", queryset=Zone.objects.none())
+    leader = SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
         allow_null=True,
@@ -124,9 +126,12 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["zone"].queryset = Zone.objects.visible_to(request.user)
+            zones = Zone.objects.visible_to(request.user)
+            self.fields["zone"].queryset = zones
+            # Leaders are looked up among the caller's own people only: a username of another
+            # city answers exactly as one that does not exist.
             self.fields["leader"].queryset = self.fields["leader"].queryset.filter(
-                membership__isnull=False
+                Q(membership__zone__in=zones) | Q(membership__city__in=zones.values("city"))
             )
 
     def to_internal_value(self, data):

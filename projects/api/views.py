@@ -22,6 +22,7 @@ class ZoneViewSet(
 ):
     """Development zones of the caller's zone or city; supervisors add zones to their city."""
 
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     serializer_class = ZoneSerializer
     permission_classes = [ManagesReferenceData]
     lookup_field = "code"
@@ -39,6 +40,7 @@ class ActivityViewSet(
 ):
     """The "三个一批" rounds of the caller's city."""
 
+    lookup_value_regex = r"[0-9]+"
     serializer_class = ActivitySerializer
     permission_classes = [ManagesReferenceData]
 
@@ -55,6 +57,7 @@ class ProjectViewSet(
 ):
     """Projects in the caller's scope. The stage changes only through a transition."""
 
+    lookup_value_regex = r"[0-9]+"
     serializer_class = ProjectSerializer
     permission_classes = [EditsProjects]
     filterset_class = ProjectFilterSet

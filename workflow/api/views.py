@@ -63,15 +63,19 @@ class TransitionView(APIView):
         ],
         examples=[
             OpenApiExample(
-                "start", value={"effective_on": "2025-03-18", "note": "主体开工", "version": 1}
+                "start",
+                value={"effective_on": "2025-03-18", "note": "主体开工", "version": 1},
+                request_only=True,
             ),
             OpenApiExample(
                 "reach_target with confirmation",
                 value={"effective_on": "2025-06-30", "note": "产能达产", "confirmed": True},
+                request_only=True,
             ),
             OpenApiExample(
                 "terminate",
                 value={"effective_on": "2025-05-10", "note": "投资方资金链断裂，项目终止"},
+                request_only=True,
             ),
             OpenApiExample(
                 "refused",
@@ -117,8 +121,9 @@ class StallListView(generics.GenericAPIView):
 
     permission_classes = [IsMember]
     serializer_class = StallSerializer
+    queryset = Project.objects.none()  # for the schema: the rows come from ``stalls()``
 
-    @extend_schema(parameters=[StallQuerySerializer])
+    @extend_schema(parameters=[StallQuerySerializer], responses=StallSerializer(many=True))
     def get(self, request):
         query = StallQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
