@@ -211,3 +211,41 @@ def test_a_supervisor_adds_a_round(api, supervisor, city):
 
     assert response.status_code == 201
     assert set(response.json()) == {"id", "name", "city", "held_on"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"zone": "linfen\x00etdz"}, "zone"),
+        ({"signed_on": "0024-03-18"}, "signed_on"),
+        ({"planned_start_on": "1999-12-31"}, "planned_start_on"),
+    ],
+)
+def test_input_no_row_could_hold_is_400_not_a_crash(api, officer, zone_a, change, field):
+    response = api(officer).post("/api/v1/projects/", {**NEW_PROJECT, **change}, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_a_field_named_code_does_not_hide_the_error_code(api, supervisor, zone_a, city):
+    response = api(supervisor).post(
+        "/api/v1/zones/",
+        {
+            "code": zone_a.code,
+            "name": "另一个开发区",
+            "city": city.name,
+            "category": "industrial",
+            "level": "provincial",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "code" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projects/abc/", "/api/v1/zones/a%00b/"])
+def test_an_id_that_cannot_exist_is_404(api, supervisor, path):
+    assert api(supervisor).get(path).status_code == 404
