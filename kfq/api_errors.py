@@ -7,11 +7,12 @@ exceptions are given the contract's codes here.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from projects.errors import Refusal
+from projects.errors import Refusal, VersionConflict
 
 _CODES = {
     exceptions.ValidationError: "invalid",
@@ -36,6 +37,9 @@ def _body(code: str, detail: str, fields: dict | None = None) -> dict:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, ConcurrentTransition):
+        # a write raced a transition: the row's stage moved between our read and our save
+        exc = VersionConflict()
     if isinstance(exc, Refusal):
         return Response(_body(exc.code, exc.detail, exc.errors), status=exc.status)
     if isinstance(exc, Http404):

@@ -134,6 +134,14 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
                 Q(membership__zone__in=zones) | Q(membership__city__in=zones.values("city"))
             )
 
+    def update(self, instance: Project, validated_data: dict) -> Project:
+        """Write only the fields this request names, so two officers editing different
+        fields at once both keep their change (the stage compare-and-set still applies)."""
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=[*validated_data, "updated_at"])
+        return instance
+
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             named = [field for field in STAGE_FIELDS if field in data]
