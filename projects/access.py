@@ -53,3 +53,60 @@ def may_manage_reference_data(user) -> bool:
     if user is None or not getattr(user, "is_active", False):
         return False
     return user.is_superuser or role_of(user) == Role.SUPERVISOR
+
+
+# What each role may do in the Django admin, as model permissions of one group per role. The
+# admin still shows only the rows ``visible_to`` the user, and transitions still go through
+# the role check above.
+_EDIT_LEDGERS = [
+    f"{action}_{model}"
+    for model in ("project", "enrollment", "milestone", "problem", "progressreport")
+    for action in ("view", "add", "change")
+] + ["delete_enrollment", "delete_milestone"]
+_READ = [
+    f"view_{model}"
+    for model in (
+        "zone",
+        "activity",
+        "project",
+        "enrollment",
+        "milestone",
+        "problem",
+        "progressreport",
+        "transitionlog",
+        "alert",
+    )
+]
+ADMIN_PERMISSIONS: dict[str, list[str]] = {
+    Role.VIEWER: _READ,
+    Role.OFFICER: [*_READ, *_EDIT_LEDGERS],
+    Role.ZONE_LEADER: [*_READ, *_EDIT_LEDGERS],
+    Role.SUPERVISOR: [
+        *_READ,
+        *_EDIT_LEDGERS,
+        "add_zone",
+        "change_zone",
+        "add_activity",
+        "change_activity",
+        "view_membership",
+    ],
+}
+
+
+def role_groups_sync(**kwargs) -> None:
+    """Create or refresh one auth group per role with its admin permissions (post_migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ADMIN_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+
+
+def role_group_join(user, role: str) -> None:
+    """Put the user in their role's group, and in no other role's."""
+    from django.contrib.auth.models import Group
+
+    user.groups.remove(*Group.objects.filter(name__in=Role.values).exclude(name=role))
+    group = Group.objects.filter(name=role).first()
+    if group is not None:
+        user.groups.add(group)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from projects.access import Role, may_take_transition
+from projects.access import Role, may_take_transition, role_group_join
 
 ZERO = Decimal("0")
 # Every project of these rounds is of this century: an earlier date is a mistyped year.
@@ -124,6 +124,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.zone or self.city}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        role_group_join(self.user, self.role)
 
     def clean(self) -> None:
         if bool(self.zone_id) == bool(self.city_id):

@@ -140,3 +140,34 @@ def test_a_staff_officer_sees_only_their_zones_projects_in_the_admin(
 
     assert ours.name in page
     assert "侯马项目" not in page
+
+
+def test_a_staff_supervisor_without_superuser_rights_works_in_the_admin(
+    client, supervisor, make_project
+):
+    # given the demo's supervisor: staff, not superuser, permissions from the role's group
+    supervisor.is_staff = True
+    supervisor.save()
+    project = make_project(Stage.SIGNED)
+    client.force_login(supervisor)
+
+    # when they open the project list and start a project
+    listing = client.get(CHANGELIST)
+    _post_action(client, "start", [project], apply="1", effective_on="2025-06-01")
+
+    # then
+    assert project.name in listing.content.decode()
+    project.refresh_from_db()
+    assert project.stage == Stage.STARTED
+
+
+def test_a_staff_viewer_sees_projects_but_has_no_transition_actions(client, viewer, make_project):
+    viewer.is_staff = True
+    viewer.save()
+    project = make_project(Stage.SIGNED)
+    client.force_login(viewer)
+
+    listing = client.get(CHANGELIST).content.decode()
+
+    assert project.name in listing
+    assert "transition_start" not in listing
