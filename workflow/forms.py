@@ -8,7 +8,8 @@ class TransitionForm(forms.Form):
 
     effective_on = forms.DateField(
         label=_("effective on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # An HTML date input takes only ISO dates, whatever the language's own format is.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=timezone.localdate,
     )
     note = forms.CharField(
