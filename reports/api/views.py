@@ -2,6 +2,7 @@ import tempfile
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -29,7 +30,7 @@ class ThreeRatesQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"to": ["“to” cannot be before “from”."]})
+            raise serializers.ValidationError({"to": [_("“to” cannot be before “from”.")]})
         return attrs
 
 
