@@ -34,32 +34,28 @@ def _scoped_cities(user):
     return City.objects.filter(pk=membership.city_id) if membership else City.objects.none()
 
 
-class ZoneSerializer(FullCleanMixin, serializers.ModelSerializer):
+class CityScopedSerializer(FullCleanMixin, serializers.ModelSerializer):
+    """Reference data of a city, named by the city's name; only the caller's own city fits."""
+
     city = SlugRelatedField(slug_field="name", queryset=City.objects.none())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["city"].queryset = _scoped_cities(request.user)
+
+
+class ZoneSerializer(CityScopedSerializer):
     class Meta:
         model = Zone
         fields = ["code", "name", "city", "county", "category", "level"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["city"].queryset = _scoped_cities(request.user)
 
-
-class ActivitySerializer(FullCleanMixin, serializers.ModelSerializer):
-    city = SlugRelatedField(slug_field="name", queryset=City.objects.none())
-
+class ActivitySerializer(CityScopedSerializer):
     class Meta:
         model = Activity
         fields = ["id", "name", "city", "held_on"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["city"].queryset = _scoped_cities(request.user)
 
 
 # Only a transition changes these; naming one in a write is refused, not ignored.
