@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
+    TRANSITION_FIELDS,
     Activity,
     City,
     Enrollment,
@@ -87,17 +88,7 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "signed_on"
     list_select_related = ["zone"]
     autocomplete_fields = ["zone", "leader", "officer"]
-    readonly_fields = [
-        "stage",
-        "started_on",
-        "producing_on",
-        "at_target_on",
-        "terminated_on",
-        "termination_reason",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = [*TRANSITION_FIELDS, "created_at", "updated_at"]
     fieldsets = [
         (
             None,

@@ -201,6 +201,17 @@ STAGE_DATE_FIELD = {
     Stage.AT_TARGET: "at_target_on",
     Stage.TERMINATED: "terminated_on",
 }
+# The columns only a transition writes: read-only in the admin and the API, and what
+# ``project_transition`` saves.
+TRANSITION_FIELDS = (
+    "stage",
+    "started_on",
+    "producing_on",
+    "at_target_on",
+    "terminated_on",
+    "termination_reason",
+    "version",
+)
 PREVIOUS_STAGE = {
     Stage.STARTED: Stage.SIGNED,
     Stage.PRODUCING: Stage.STARTED,

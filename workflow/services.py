@@ -20,7 +20,7 @@ from projects.access import may_take_transition
 from projects.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed, VersionConflict
 from projects.models import (
     PREVIOUS_STAGE,
-    STAGE_DATE_FIELD,
+    TRANSITION_FIELDS,
     Project,
     Stage,
     output_reached_or_confirmed,
@@ -218,12 +218,4 @@ def _apply(
             raise TransitionNotAllowed(condition.refusal)
     method()
     project.version += 1
-    project.save(
-        update_fields=[
-            "stage",
-            *STAGE_DATE_FIELD.values(),
-            "termination_reason",
-            "version",
-            "updated_at",
-        ]
-    )
+    project.save(update_fields=[*TRANSITION_FIELDS, "updated_at"])

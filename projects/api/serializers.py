@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from projects.api.fields import SlugRelatedField
-from projects.models import Activity, City, Enrollment, Membership, Project, Zone
+from projects.models import (
+    TRANSITION_FIELDS,
+    Activity,
+    City,
+    Enrollment,
+    Membership,
+    Project,
+    Zone,
+)
 
 
 class FullCleanMixin:
@@ -58,10 +66,6 @@ class ActivitySerializer(CityScopedSerializer):
         fields = ["id", "name", "city", "held_on"]
 
 
-# Only a transition changes these; naming one in a write is refused, not ignored.
-STAGE_FIELDS = ("stage", "started_on", "producing_on", "at_target_on", "version")
-
-
 class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
     zone = SlugRelatedField(slug_field="code", queryset=Zone.objects.none())
     leader = SlugRelatedField(
@@ -105,17 +109,7 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
-        read_only_fields = [
-            "id",
-            "stage",
-            "started_on",
-            "producing_on",
-            "at_target_on",
-            "terminated_on",
-            "termination_reason",
-            "version",
-            "updated_at",
-        ]
+        read_only_fields = ["id", *TRANSITION_FIELDS, "updated_at"]
         extra_kwargs = {"funds_in_place": {"required": False}}
 
     def __init__(self, *args, **kwargs):
@@ -140,7 +134,8 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
-            named = [field for field in STAGE_FIELDS if field in data]
+            # Only a transition changes these: naming one in a write is refused, not ignored.
+            named = [field for field in TRANSITION_FIELDS if field in data]
             if named:
                 message = _("This changes only through a stage transition.")
                 raise serializers.ValidationError({field: [message] for field in named})

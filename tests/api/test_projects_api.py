@@ -57,7 +57,16 @@ def test_a_bad_new_project_is_400_and_nothing_is_written(
 
 
 @pytest.mark.parametrize(
-    "field", ["stage", "started_on", "producing_on", "at_target_on", "version"]
+    "field",
+    [
+        "stage",
+        "started_on",
+        "producing_on",
+        "at_target_on",
+        "version",
+        "terminated_on",
+        "termination_reason",
+    ],
 )
 def test_patch_naming_a_stage_field_is_400(api, officer, make_project, field):
     project = make_project(Stage.SIGNED)
