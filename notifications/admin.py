@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from notifications.models import Alert
-from projects.models import Project
 
 
 @admin.register(Alert)
@@ -20,11 +19,7 @@ class AlertAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Alert._meta.fields]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(project__in=Project.objects.visible_to(request.user))
-        )
+        return super().get_queryset(request).restrict(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -11,12 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
+from projects.models import Project, ScopedQuerySet
 
 
-class AlertQuerySet(models.QuerySet):
+class AlertQuerySet(ScopedQuerySet):
     def inbox_of(self, user):
-        return self.filter(recipient=user) if user.is_authenticated else self.none()
+        """The user's own alerts about projects they can still see."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.restrict(user).filter(recipient=user)
 
 
 class Alert(models.Model):
@@ -50,6 +53,7 @@ class Alert(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
+    scope_zone, scope_city = "project__zone", "project__zone__city"
 
     class Meta:
         verbose_name = _("alert")

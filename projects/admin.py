@@ -21,14 +21,11 @@ class ScopedAdminMixin:
     """Staff who are not superusers see in the admin only what they see elsewhere."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if hasattr(queryset, "visible_to"):
-            return queryset.visible_to(request.user)
-        return queryset
+        return super().get_queryset(request).restrict(request.user)
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "province"]
     search_fields = ["name"]
 
@@ -141,18 +138,11 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [EnrollmentInline, MilestoneInline, ProblemInline, ProgressReportInline]
 
 
-class ProjectChildAdmin(admin.ModelAdmin):
+class ProjectChildAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Rows that belong to a project: scoped through the project, searchable by its name."""
 
     autocomplete_fields = ["project"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(project__in=Project.objects.visible_to(request.user))
-            .select_related("project")
-        )
+    list_select_related = ["project"]
 
 
 @admin.register(Enrollment)

@@ -39,11 +39,7 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["project", "by"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(project__in=Project.objects.visible_to(request.user))
-        )
+        return super().get_queryset(request).restrict(request.user)
 
 
 class TransitionLogInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -4,14 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, Stage
+from projects.models import Project, ScopedQuerySet, Stage, Transition
 
 
 class HistoryIsImmutable(Exception):
     """History is never edited; a mistake is undone by a new ``correct`` row."""
 
 
-class TransitionLogQuerySet(models.QuerySet):
+class TransitionLogQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise HistoryIsImmutable("TransitionLog rows cannot be updated.")
 
@@ -20,17 +20,10 @@ class TransitionLogQuerySet(models.QuerySet):
 
 
 class TransitionLog(models.Model):
-    class Name(models.TextChoices):
-        START = "start", _("start")
-        PUT_INTO_PRODUCTION = "put_into_production", _("put into production")
-        REACH_TARGET = "reach_target", _("reach target output")
-        TERMINATE = "terminate", _("terminate")
-        CORRECT = "correct", _("correct")
-
     project = models.ForeignKey(
         Project, models.PROTECT, related_name="transition_logs", verbose_name=_("project")
     )
-    transition = models.CharField(_("transition"), max_length=30, choices=Name.choices)
+    transition = models.CharField(_("transition"), max_length=30, choices=Transition.choices)
     source = models.CharField(_("from stage"), max_length=20, choices=Stage.choices)
     target = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
     effective_on = models.DateField(_("effective on"))
@@ -46,6 +39,7 @@ class TransitionLog(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = TransitionLogQuerySet.as_manager()
+    scope_zone, scope_city = "project__zone", "project__zone__city"
 
     class Meta:
         verbose_name = _("transition log entry")

@@ -18,13 +18,9 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from projects.access import may_take_transition
 from projects.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed, VersionConflict
-from projects.models import (
-    PREVIOUS_STAGE,
-    TRANSITION_FIELDS,
-    Project,
-    Stage,
-    output_reached_or_confirmed,
-)
+from projects.guards import output_reached_or_confirmed
+from projects.models import Project
+from projects.stages import FORWARD_STAGES, PREVIOUS_STAGE, TRANSITION_FIELDS, Stage, Transition
 from workflow.models import TransitionLog
 
 
@@ -42,19 +38,29 @@ class TransitionSpec:
 TRANSITIONS: dict[str, TransitionSpec] = {
     spec.name: spec
     for spec in (
-        TransitionSpec("start", _("start"), "started_on", False, Stage.SIGNED),
+        TransitionSpec(Transition.START, Transition.START.label, "started_on", False, Stage.SIGNED),
         TransitionSpec(
-            "put_into_production", _("put into production"), "producing_on", False, Stage.STARTED
+            Transition.PUT_INTO_PRODUCTION,
+            Transition.PUT_INTO_PRODUCTION.label,
+            "producing_on",
+            False,
+            Stage.STARTED,
         ),
         TransitionSpec(
-            "reach_target", _("reach target output"), "at_target_on", False, Stage.PRODUCING
+            Transition.REACH_TARGET,
+            Transition.REACH_TARGET.label,
+            "at_target_on",
+            False,
+            Stage.PRODUCING,
         ),
-        TransitionSpec("terminate", _("terminate"), "terminated_on", True, None),
-        TransitionSpec("correct", _("correct"), None, True, None),
+        TransitionSpec(
+            Transition.TERMINATE, Transition.TERMINATE.label, "terminated_on", True, None
+        ),
+        TransitionSpec(Transition.CORRECT, Transition.CORRECT.label, None, True, None),
     )
 }
 
-_ORDER = [Stage.SIGNED, Stage.STARTED, Stage.PRODUCING, Stage.AT_TARGET]
+_ORDER = list(FORWARD_STAGES)
 _NOT_YET = {
     Stage.STARTED: _("The project has not started yet, so it cannot be put into production."),
     Stage.PRODUCING: _(
@@ -62,9 +68,9 @@ _NOT_YET = {
     ),
 }
 _ALREADY = {
-    "start": _("The project has already started."),
-    "put_into_production": _("The project is already in production."),
-    "reach_target": _("The project has already reached its target output."),
+    Transition.START: _("The project has already started."),
+    Transition.PUT_INTO_PRODUCTION: _("The project is already in production."),
+    Transition.REACH_TARGET: _("The project has already reached its target output."),
 }
 
 
@@ -122,7 +128,7 @@ def transition_precheck(*, project_id: int, name: str, by) -> TransitionSpec:
     spec = TRANSITIONS.get(name)
     if spec is None:
         raise NotFound(_("There is no transition named “%(name)s”.") % {"name": name})
-    if not Project.objects.visible_to(by).filter(pk=project_id).exists():
+    if not Project.objects.restrict(by).filter(pk=project_id).exists():
         raise NotFound(_("No such project."))
     if not may_take_transition(by, name):
         raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
@@ -137,7 +143,11 @@ def transition_options(*, project: Project, user) -> list[TransitionOption]:
         if reason is None and not may_take_transition(user, spec.name):
             reason = str(_("Your role may not %(action)s a project.") % {"action": spec.label})
         allowed = reason is None
-        if allowed and spec.name == "reach_target" and not output_reached_or_confirmed(project):
+        if (
+            allowed
+            and spec.name == Transition.REACH_TARGET
+            and not output_reached_or_confirmed(project)
+        ):
             reason = str(output_reached_or_confirmed.refusal)
         options.append(
             TransitionOption(
@@ -182,11 +192,11 @@ def _why_not_from_stage(project: Project, spec: TransitionSpec) -> str | None:
         return str(
             _("The project has been terminated; only a supervisor's correction can reopen it.")
         )
-    if spec.name == "correct":
+    if spec.name == Transition.CORRECT:
         return str(
             _("The project is at the signed stage; there is no earlier stage to go back to.")
         )
-    if spec.name == "terminate":
+    if spec.name == Transition.TERMINATE:
         return str(_("The project has reached its target output and can no longer be terminated."))
     if _ORDER.index(stage) < _ORDER.index(spec.requires):
         return str(_NOT_YET[spec.requires])
@@ -194,11 +204,11 @@ def _why_not_from_stage(project: Project, spec: TransitionSpec) -> str | None:
 
 
 def _target_of(project: Project, spec: TransitionSpec) -> str:
-    if spec.name == "correct":
+    if spec.name == Transition.CORRECT:
         if project.stage == Stage.TERMINATED:
             return project.stage_before_termination()
         return PREVIOUS_STAGE[project.stage]
-    if spec.name == "terminate":
+    if spec.name == Transition.TERMINATE:
         return Stage.TERMINATED
     return _ORDER[_ORDER.index(spec.requires) + 1]
 
@@ -209,7 +219,7 @@ def _apply(
     """Set the stage's date, run the guarded fsm method, and save what it changed."""
     if spec.date_field:
         setattr(project, spec.date_field, effective_on)
-    if spec.name == "terminate":
+    if spec.name == Transition.TERMINATE:
         project.termination_reason = note
     project.target_confirmed = confirmed
     method = getattr(project, spec.name)

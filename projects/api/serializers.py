@@ -1,6 +1,5 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -35,13 +34,6 @@ class FullCleanMixin:
         return attrs
 
 
-def _scoped_cities(user):
-    if user.is_superuser:
-        return City.objects.all()
-    membership = Membership.of(user)
-    return City.objects.filter(pk=membership.city_id) if membership else City.objects.none()
-
-
 class CityScopedSerializer(FullCleanMixin, serializers.ModelSerializer):
     """Reference data of a city, named by the city's name; only the caller's own city fits."""
 
@@ -51,7 +43,7 @@ class CityScopedSerializer(FullCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["city"].queryset = _scoped_cities(request.user)
+            self.fields["city"].queryset = City.objects.restrict(request.user)
 
 
 class ZoneSerializer(CityScopedSerializer):
@@ -116,12 +108,11 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            zones = Zone.objects.visible_to(request.user)
-            self.fields["zone"].queryset = zones
+            self.fields["zone"].queryset = Zone.objects.restrict(request.user)
             # Leaders are looked up among the caller's own people only: a username of another
             # city answers exactly as one that does not exist.
             self.fields["leader"].queryset = self.fields["leader"].queryset.filter(
-                Q(membership__zone__in=zones) | Q(membership__city__in=zones.values("city"))
+                membership__in=Membership.objects.restrict(request.user)
             )
 
     def update(self, instance: Project, validated_data: dict) -> Project:
@@ -154,7 +145,7 @@ class EnrollmentSerializer(FullCleanMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["activity"].queryset = Activity.objects.visible_to(request.user)
+            self.fields["activity"].queryset = Activity.objects.restrict(request.user)
 
     def validate(self, attrs):
         project = self.context["project"]

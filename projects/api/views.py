@@ -29,7 +29,7 @@ class ZoneViewSet(
     filterset_fields = ["category", "level"]
 
     def get_queryset(self):
-        return Zone.objects.visible_to(self.request.user).select_related("city").order_by("code")
+        return Zone.objects.restrict(self.request.user).select_related("city").order_by("code")
 
 
 class ActivityViewSet(
@@ -45,7 +45,7 @@ class ActivityViewSet(
     permission_classes = [ManagesReferenceData]
 
     def get_queryset(self):
-        return Activity.objects.visible_to(self.request.user).select_related("city")
+        return Activity.objects.restrict(self.request.user).select_related("city")
 
 
 class ProjectViewSet(
@@ -65,7 +65,7 @@ class ProjectViewSet(
 
     def get_queryset(self):
         return (
-            Project.objects.visible_to(self.request.user)
+            Project.objects.restrict(self.request.user)
             .select_related("zone", "leader")
             .order_by("-signed_on", "-id")
         )

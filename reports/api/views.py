@@ -81,12 +81,12 @@ class ThreeRatesView(APIView):
         params = query.validated_data
         result = three_rates(
             projects=chosen_projects(
-                Project.objects.visible_to(request.user),
+                Project.objects.restrict(request.user),
                 zone=params.get("zone"),
                 city=params.get("city"),
             ),
             rounds=chosen_rounds(
-                Activity.objects.visible_to(request.user),
+                Activity.objects.restrict(request.user),
                 activities=params.get("activity"),
                 held_from=params.get("from"),
                 held_to=params.get("to"),
@@ -122,8 +122,8 @@ class WeeklyWorkbookView(APIView):
         out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
         name = weekly_export(
             out,
-            projects=Project.objects.visible_to(request.user),
-            zones=Zone.objects.visible_to(request.user),
+            projects=Project.objects.restrict(request.user),
+            zones=Zone.objects.restrict(request.user),
             zone=query.validated_data.get("zone"),
             city=query.validated_data.get("city"),
             week=query.validated_data["week"],

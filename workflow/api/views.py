@@ -32,7 +32,7 @@ ERROR_RESPONSES = {
 
 
 def _visible_project(request, pk) -> Project:
-    return get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Project.objects.restrict(request.user), pk=pk)
 
 
 class TransitionListView(APIView):
@@ -128,7 +128,7 @@ class StallListView(generics.GenericAPIView):
         query = StallQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        projects = Project.objects.visible_to(request.user)
+        projects = Project.objects.restrict(request.user)
         if params.get("zone"):
             projects = projects.filter(zone__code=params["zone"])
         if params.get("city"):
