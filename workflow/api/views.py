@@ -84,7 +84,7 @@ class TransitionView(APIView):
                 status_codes=["409"],
             ),
         ],
-        description="Take a transition. Errors are `{code, detail}`; see CONTRACT.md.",
+        description="Take a transition. Errors are `{code, detail}`; see docs/api.md.",
     )
     def post(self, request, pk: int, name: str):
         body = TransitionRequestSerializer(data=request.data)
