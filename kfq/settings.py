@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
