@@ -12,8 +12,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from projects.access import Role
-from projects.models import Problem, Project, Stage
+from projects.models import Problem, Project
+from projects.roles import Role
+from projects.stages import Stage, Transition
 
 SEED = 2024
 PASSWORD = "demo12345"
@@ -370,9 +371,13 @@ ROUND_WEIGHTS = {
 
 # Days between stages. Projects that went on to produce moved faster (that is why they got
 # there); those stuck at started began later and are a mix of fresh and stalled.
-GAPS = {"start": (40, 420), "put_into_production": (120, 480), "reach_target": (60, 360)}
+GAPS = {
+    Transition.START: (40, 420),
+    Transition.PUT_INTO_PRODUCTION: (120, 480),
+    Transition.REACH_TARGET: (60, 360),
+}
 GAPS_TO_FINISHERS = {
-    "start": (20, 180),
-    "put_into_production": (90, 360),
-    "reach_target": (60, 360),
+    Transition.START: (20, 180),
+    Transition.PUT_INTO_PRODUCTION: (90, 360),
+    Transition.REACH_TARGET: (60, 360),
 }

@@ -49,22 +49,18 @@ from demo.data import (
     ZONES,
     ZoneSpec,
 )
-from projects.access import Role
-from projects.models import Enrollment, Problem, Project, Stage
+from projects.models import Enrollment, Problem, Project
+from projects.roles import Role
+from projects.stages import STAGE_DATE_FIELD, Stage, Transition
 
 CENT = Decimal("0.01")
 
+# The stage each transition the demo takes leads to (it never corrects).
 STAGE_AFTER = {
-    "start": Stage.STARTED,
-    "put_into_production": Stage.PRODUCING,
-    "reach_target": Stage.AT_TARGET,
-    "terminate": Stage.TERMINATED,
-}
-
-STEP_DATE = {
-    "start": "started_on",
-    "put_into_production": "producing_on",
-    "reach_target": "at_target_on",
+    Transition.START: Stage.STARTED,
+    Transition.PUT_INTO_PRODUCTION: Stage.PRODUCING,
+    Transition.REACH_TARGET: Stage.AT_TARGET,
+    Transition.TERMINATE: Stage.TERMINATED,
 }
 
 
@@ -344,7 +340,7 @@ def _plan_stages(
     current = signed_on
     gaps = GAPS_TO_FINISHERS if final in (Stage.PRODUCING, Stage.AT_TARGET) else GAPS
     for name in path:
-        if name == "terminate":
+        if name == Transition.TERMINATE:
             current = _not_after(current + _days(rng, 60, 540), current, ceiling, rng)
             plan.steps.append(
                 Step(name, current, rng.choice(TERMINATION_REASONS), staff.zone_leader)
@@ -354,25 +350,25 @@ def _plan_stages(
         low, high = gaps[name]
         current = _not_after(current + _days(rng, low, high), current, ceiling, rng)
         plan.steps.append(Step(name, current, _note_for(name, rng), staff.officer))
-        plan.stage_dates[STEP_DATE[name]] = current
+        plan.stage_dates[STAGE_DATE_FIELD[STAGE_AFTER[name]]] = current
     _plan_enrollments(plan, rng)
 
 
 def _path_to(final: Stage, rng: random.Random) -> list[str]:
     """The transitions from signed to the final stage; terminations happen mostly before start."""
-    forward = ["start", "put_into_production", "reach_target"]
+    forward = [Transition.START, Transition.PUT_INTO_PRODUCTION, Transition.REACH_TARGET]
     reach = {Stage.SIGNED: 0, Stage.STARTED: 1, Stage.PRODUCING: 2, Stage.AT_TARGET: 3}
     if final == Stage.TERMINATED:
         before = rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
-        return [*forward[:before], "terminate"]
+        return [*forward[:before], Transition.TERMINATE]
     return forward[: reach[final]]
 
 
 def _note_for(name: str, rng: random.Random) -> str:
     notes = {
-        "start": START_NOTES,
-        "put_into_production": PRODUCTION_NOTES,
-        "reach_target": TARGET_NOTES,
+        Transition.START: START_NOTES,
+        Transition.PUT_INTO_PRODUCTION: PRODUCTION_NOTES,
+        Transition.REACH_TARGET: TARGET_NOTES,
     }
     return rng.choice(notes[name])
 

@@ -35,9 +35,9 @@ from projects.models import (
     Problem,
     ProgressReport,
     Project,
-    Stage,
     Zone,
 )
+from projects.stages import Stage
 from workflow.models import TransitionLog
 from workflow.services import project_transition
 

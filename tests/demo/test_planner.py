@@ -3,8 +3,8 @@ from collections import Counter
 
 from demo.data import ZoneSpec
 from demo.planner import ZoneStaff, plan_city, plan_project
-from projects.access import Role
-from projects.models import Stage
+from projects.roles import Role
+from projects.stages import Stage, Transition
 
 DAY = datetime.date(2026, 11, 25)
 
@@ -42,7 +42,7 @@ def test_the_plan_has_the_demo_proportions_and_its_people_take_every_step():
         assert roles[project.officer] == (Role.OFFICER, zone)
         assert roles[project.leader] == (Role.VIEWER, zone)
         for step in project.steps:
-            role = Role.ZONE_LEADER if step.name == "terminate" else Role.OFFICER
+            role = Role.ZONE_LEADER if step.name == Transition.TERMINATE else Role.OFFICER
             assert roles[step.by] == (role, zone)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from demo.data import CITY_NAME, DEMO_LOGINS, PASSWORD, ZONES
 from demo.planner import plan_city
 from demo.writer import CitySummary, SeedConflict, Written, city_summary, write_city
-from projects.models import Stage
+from projects.stages import Stage
 
 
 class Command(BaseCommand):
