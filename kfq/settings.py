@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kfq.env import env_bool, env_int, env_list, env_required, env_str
@@ -117,6 +118,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+
+# The largest sum of money any field accepts, in 万元 (10,000,000 万元 = 1,000 亿元): a project
+# above it is a typing mistake that would dominate every total of its zone.
+MAX_MONEY_WAN = env_int("MAX_MONEY_WAN", 10_000_000)
+if MAX_MONEY_WAN <= 0:
+    raise ImproperlyConfigured(f"MAX_MONEY_WAN={MAX_MONEY_WAN} must be positive.")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,12 +1,262 @@
-"""Writes on the reference data that are more than a save."""
+"""Every write on projects and what a project owns, and on the reference data.
+
+API views, the admin, pages and the ledger import call these and nothing else. Each one checks
+the caller's scope (out of scope is ``NotFound``, as for a row that does not exist) and role
+(``Forbidden``), runs the model's own rules (``full_clean``) and turns a unique-constraint race
+(another request wrote the same row between our check and our insert) into ``Invalid``, never a
+500. Arguments are keyword-only; ``by`` is the user on whose behalf the write is made.
+"""
+
+from __future__ import annotations
+
+import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition
 from rest_framework.authtoken.models import Token
 
-from projects.access import Role
-from projects.errors import Invalid
-from projects.models import City, Membership, Zone
+from projects.access import Role, may_edit_projects, may_manage_reference_data
+from projects.errors import Forbidden, Invalid, NotFound, VersionConflict
+from projects.models import (
+    TRANSITION_FIELDS,
+    Activity,
+    City,
+    Enrollment,
+    Membership,
+    Milestone,
+    Problem,
+    ProgressReport,
+    Project,
+    Zone,
+)
+
+ALREADY_ENROLLED = _("The project is already enrolled in this batch.")
+MILESTONE_NAME_TAKEN = _("The project already has a milestone of this name.")
+PROGRESS_MONTH_TAKEN = _("The project already has progress for this month.")
+ONLY_BY_TRANSITION = _("This changes only through a stage transition.")
+ONLY_BY_RESOLVING = _("This changes only by resolving the problem.")
+ALREADY_RESOLVED = _("The problem is already resolved.")
+RESOLUTION_REQUIRED = _("Say how the problem was resolved.")
+UNKNOWN_FIELD = _("This field cannot be written here.")
+
+
+# The shared steps
+
+
+def _editor(by) -> None:
+    if not may_edit_projects(by):
+        raise Forbidden()
+
+
+def _in_scope(model: type[models.Model], instance: models.Model, by) -> None:
+    """Out of the caller's scope is the same answer as a row that does not exist."""
+    if instance.pk is None or not model.objects.restrict(by).filter(pk=instance.pk).exists():
+        raise NotFound()
+
+
+def _invalid(error: ValidationError) -> Invalid:
+    errors = (
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
+    first = next(iter(errors.values()))[0]
+    return Invalid(first, errors=errors)
+
+
+def _refuse_fields(fields: dict, names, message) -> None:
+    named = [name for name in names if name in fields]
+    if named:
+        raise Invalid(message, errors={name: [message] for name in named})
+
+
+def _writable(model: type[models.Model], fields: dict, *, fixed=()) -> None:
+    """Only the model's own editable fields, and none of ``fixed``, may be given."""
+    editable = {f.name for f in model._meta.concrete_fields if f.editable} - set(fixed)
+    _refuse_fields(fields, sorted(set(fields) - editable), UNKNOWN_FIELD)
+
+
+def _store(instance: models.Model, *, update_fields=None, duplicate=None) -> models.Model:
+    """``full_clean`` then save, in a savepoint; a unique-constraint race is ``Invalid``.
+
+    ``duplicate`` is ``(field, message)``: the answer when the race was on the row's unique key.
+    """
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise _invalid(error) from None
+    try:
+        with transaction.atomic():
+            instance.save(update_fields=update_fields)
+    except IntegrityError:
+        if duplicate is not None:
+            raise Invalid.on(*duplicate) from None
+        raise Invalid(_("Someone else has just written the same; reload and try again.")) from None
+    except ConcurrentTransition:
+        raise VersionConflict() from None
+    return instance
+
+
+# Projects
+
+
+def project_create(*, by, **fields) -> Project:
+    """A new project of the caller's scope; it starts at 签约 (``signed_on`` required)."""
+    _editor(by)
+    _refuse_fields(fields, TRANSITION_FIELDS, ONLY_BY_TRANSITION)
+    _writable(Project, fields)
+    zone = fields.get("zone")
+    if zone is not None and not Zone.objects.restrict(by).filter(pk=zone.pk).exists():
+        raise Invalid.on("zone", _("No such zone."))
+    return _store(Project(**fields))
+
+
+def project_update(*, project: Project, by, **fields) -> Project:
+    """Write only the fields given, so two people editing different fields at once both keep
+    their change; the stage and its dates change only through a transition."""
+    _editor(by)
+    _in_scope(Project, project, by)
+    _refuse_fields(fields, TRANSITION_FIELDS, ONLY_BY_TRANSITION)
+    _writable(Project, fields)
+    zone = fields.get("zone")
+    if zone is not None and not Zone.objects.restrict(by).filter(pk=zone.pk).exists():
+        raise Invalid.on("zone", _("No such zone."))
+    for name, value in fields.items():
+        setattr(project, name, value)
+    return _store(project, update_fields=[*fields, "updated_at"])
+
+
+# What a project owns
+
+
+def enrollment_create(*, project: Project, by, activity: Activity, kind: str) -> Enrollment:
+    """Present the project in a round as one of the three batches; one per batch."""
+    _editor(by)
+    _in_scope(Project, project, by)
+    if not Activity.objects.restrict(by).filter(pk=activity.pk).exists():
+        raise Invalid.on("activity", _("No such activity."))
+    if project.enrollments.filter(kind=kind).exists():
+        raise Invalid.on("kind", ALREADY_ENROLLED)
+    enrollment = Enrollment(project=project, activity=activity, kind=kind)
+    return _store(enrollment, duplicate=("kind", ALREADY_ENROLLED))
+
+
+def milestone_create(*, project: Project, by, **fields) -> Milestone:
+    _editor(by)
+    _in_scope(Project, project, by)
+    _writable(Milestone, fields, fixed=["project"])
+    if fields.get("name") and project.milestones.filter(name=fields["name"]).exists():
+        raise Invalid.on("name", MILESTONE_NAME_TAKEN)
+    return _store(Milestone(project=project, **fields), duplicate=("name", MILESTONE_NAME_TAKEN))
+
+
+def milestone_update(*, milestone: Milestone, by, **fields) -> Milestone:
+    _editor(by)
+    _in_scope(Milestone, milestone, by)
+    _writable(Milestone, fields, fixed=["project"])
+    name = fields.get("name")
+    if name and milestone.project.milestones.filter(name=name).exclude(pk=milestone.pk).exists():
+        raise Invalid.on("name", MILESTONE_NAME_TAKEN)
+    for field, value in fields.items():
+        setattr(milestone, field, value)
+    return _store(milestone, update_fields=list(fields), duplicate=("name", MILESTONE_NAME_TAKEN))
+
+
+PROBLEM_RESOLUTION_FIELDS = ("status", "resolved_on", "resolution")
+
+
+def problem_create(*, project: Project, by, **fields) -> Problem:
+    """A new open problem on the project's ledger."""
+    _editor(by)
+    _in_scope(Project, project, by)
+    _refuse_fields(fields, PROBLEM_RESOLUTION_FIELDS, ONLY_BY_RESOLVING)
+    _writable(Problem, fields, fixed=["project"])
+    return _store(Problem(project=project, **fields))
+
+
+def problem_update(*, problem: Problem, by, **fields) -> Problem:
+    """Edit what the problem is; whether it is resolved changes only through ``problem_resolve``."""
+    _editor(by)
+    _in_scope(Problem, problem, by)
+    _refuse_fields(fields, PROBLEM_RESOLUTION_FIELDS, ONLY_BY_RESOLVING)
+    _writable(Problem, fields, fixed=["project"])
+    for field, value in fields.items():
+        setattr(problem, field, value)
+    return _store(problem, update_fields=list(fields))
+
+
+def problem_resolve(
+    *, problem: Problem, by, resolved_on: datetime.date, resolution: str
+) -> Problem:
+    """销号: the problem is resolved on a date, saying how. Exactly one of two people resolving
+    the same problem at once succeeds (a compare-and-set on the open status)."""
+    _editor(by)
+    _in_scope(Problem, problem, by)
+    if not (resolution or "").strip():
+        raise Invalid.on("resolution", RESOLUTION_REQUIRED)
+    if problem.status == Problem.Status.RESOLVED:
+        raise Invalid.on("status", ALREADY_RESOLVED)
+    problem.status = Problem.Status.RESOLVED
+    problem.resolved_on = resolved_on
+    problem.resolution = resolution.strip()
+    try:
+        problem.full_clean()
+    except ValidationError as error:
+        raise _invalid(error) from None
+    claimed = Problem.objects.filter(pk=problem.pk, status=Problem.Status.OPEN).update(
+        status=problem.status, resolved_on=problem.resolved_on, resolution=problem.resolution
+    )
+    if not claimed:
+        raise Invalid.on("status", ALREADY_RESOLVED)
+    return problem
+
+
+def progress_create(
+    *, project: Project, by, month: datetime.date, investment_completed, image_progress: str = ""
+) -> ProgressReport:
+    """The project's progress for one month (its first day); one report per month."""
+    _editor(by)
+    _in_scope(Project, project, by)
+    if month and project.progress_reports.filter(month=month).exists():
+        raise Invalid.on("month", PROGRESS_MONTH_TAKEN)
+    report = ProgressReport(
+        project=project,
+        month=month,
+        investment_completed=investment_completed,
+        image_progress=image_progress,
+    )
+    return _store(report, duplicate=("month", PROGRESS_MONTH_TAKEN))
+
+
+# Reference data
+
+
+def zone_create(*, by, **fields) -> Zone:
+    """A zone of the caller's own city (supervisors)."""
+    if not may_manage_reference_data(by):
+        raise Forbidden()
+    _writable(Zone, fields)
+    city = fields.get("city")
+    if city is not None and not City.objects.restrict(by).filter(pk=city.pk).exists():
+        raise Invalid.on("city", _("No such city."))
+    return _store(Zone(**fields), duplicate=("code", _("A zone with this code already exists.")))
+
+
+def activity_create(*, by, **fields) -> Activity:
+    """A "三个一批" round of the caller's own city (supervisors)."""
+    if not may_manage_reference_data(by):
+        raise Forbidden()
+    _writable(Activity, fields)
+    city = fields.get("city")
+    if city is not None and not City.objects.restrict(by).filter(pk=city.pk).exists():
+        raise Invalid.on("city", _("No such city."))
+    return _store(
+        Activity(**fields), duplicate=("name", _("The city already has a round of this name."))
+    )
+
+
+# People
 
 
 def user_create(
@@ -29,8 +279,8 @@ def user_create(
             if zone is None:
                 raise Invalid.on("zone", f"No zone with code {zone_code!r}.")
         else:
-            city, _ = City.objects.get_or_create(name=city_name)
-        user, _ = get_user_model().objects.get_or_create(username=username)
+            city, _created = City.objects.get_or_create(name=city_name)
+        user, _created = get_user_model().objects.get_or_create(username=username)
         if password:
             user.set_password(password)
         elif not user.has_usable_password():
@@ -40,5 +290,5 @@ def user_create(
         membership.pk = Membership.objects.filter(user=user).values_list("pk", flat=True).first()
         membership.full_clean(validate_unique=False)
         membership.save()
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
     return user, token

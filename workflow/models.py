@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ScopedQuerySet, Stage, Transition
+from projects.models.dates import PlausibleDateField
 
 
 class HistoryIsImmutable(Exception):
@@ -26,7 +27,7 @@ class TransitionLog(models.Model):
     transition = models.CharField(_("transition"), max_length=30, choices=Transition.choices)
     source = models.CharField(_("from stage"), max_length=20, choices=Stage.choices)
     target = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
-    effective_on = models.DateField(_("effective on"))
+    effective_on = PlausibleDateField(_("effective on"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

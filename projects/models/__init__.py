@@ -1,7 +1,7 @@
 """The domain of the projects app, one module per subject; import from here."""
 
 from projects.models.activities import Activity, Enrollment
-from projects.models.dates import ZERO, not_before_2000
+from projects.models.dates import ZERO, MoneyField, PlausibleDateField, not_before_2000
 from projects.models.ledgers import Milestone, Problem, ProgressReport
 from projects.models.people import Membership
 from projects.models.places import City, Zone
@@ -27,6 +27,8 @@ __all__ = [
     "Enrollment",
     "Membership",
     "Milestone",
+    "MoneyField",
+    "PlausibleDateField",
     "Problem",
     "ProgressReport",
     "Project",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.models.dates import not_before_2000
+from projects.models.dates import PlausibleDateField
 from projects.models.places import City
 from projects.models.projects import Project
 from projects.models.scope import ScopedQuerySet
@@ -19,7 +19,7 @@ class Activity(models.Model):
     city = models.ForeignKey(
         City, models.PROTECT, related_name="activities", verbose_name=_("city")
     )
-    held_on = models.DateField(_("held on"), validators=[not_before_2000])
+    held_on = PlausibleDateField(_("held on"))
 
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = None, "city"
@@ -54,6 +54,16 @@ class Enrollment(models.Model):
     kind = models.CharField(_("batch"), max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # A batch past 签约 presents what the project has done: it must have entered that stage
+    # (its stage-entry date is set; a terminated project keeps the dates it reached).
+    REACHED_ON = {Kind.STARTED: "started_on", Kind.PRODUCING: "producing_on"}
+    NOT_REACHED = {
+        Kind.STARTED: _("The project has not started, so it cannot be in the started batch."),
+        Kind.PRODUCING: _(
+            "The project is not in production, so it cannot be in the producing batch."
+        ),
+    }
+
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = "project__zone", "project__zone__city"
 
@@ -69,11 +79,16 @@ class Enrollment(models.Model):
         return f"{self.activity} · {self.get_kind_display()} · {self.project}"
 
     def clean(self) -> None:
+        errors = {}
         if (
             self.project_id
             and self.activity_id
             and self.project.zone.city_id != self.activity.city_id
         ):
-            raise ValidationError(
-                {"activity": _("The activity belongs to another city than the project's zone.")}
-            )
+            errors["activity"] = _("The activity belongs to another city than the project's zone.")
+        if self.project_id and self.kind in self.REACHED_ON:
+            reached_on = getattr(self.project, self.REACHED_ON[self.kind])
+            if reached_on is None:
+                errors["kind"] = self.NOT_REACHED[self.kind]
+        if errors:
+            raise ValidationError(errors)

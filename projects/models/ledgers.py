@@ -4,13 +4,12 @@ progress."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models.dates import ZERO, not_before_2000
+from projects.models.dates import MoneyField, PlausibleDateField
 from projects.models.projects import Project
 from projects.models.scope import ScopedQuerySet
 
@@ -22,8 +21,8 @@ class Milestone(models.Model):
         Project, models.CASCADE, related_name="milestones", verbose_name=_("project")
     )
     name = models.CharField(_("name"), max_length=100)
-    planned_on = models.DateField(_("planned on"), validators=[not_before_2000])
-    done_on = models.DateField(_("done on"), validators=[not_before_2000], null=True, blank=True)
+    planned_on = PlausibleDateField(_("planned on"))
+    done_on = PlausibleDateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -82,14 +81,12 @@ class Problem(models.Model):
     )
     description = models.TextField(_("description"))
     owner = models.CharField(_("owner"), max_length=100)
-    raised_on = models.DateField(_("raised on"), validators=[not_before_2000])
-    deadline = models.DateField(_("deadline"), validators=[not_before_2000])
+    raised_on = PlausibleDateField(_("raised on"))
+    deadline = PlausibleDateField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    resolved_on = models.DateField(
-        _("resolved on"), validators=[not_before_2000], null=True, blank=True
-    )
+    resolved_on = PlausibleDateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -130,6 +127,8 @@ class Problem(models.Model):
             errors["resolved_on"] = _("A problem cannot be resolved before it was raised.")
         if self.resolved_on and self.resolved_on > timezone.localdate():
             errors["resolved_on"] = _("This date cannot be in the future.")
+        if self.raised_on and self.raised_on > timezone.localdate():
+            errors["raised_on"] = _("This date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -140,17 +139,11 @@ class ProgressReport(models.Model):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="progress_reports", verbose_name=_("project")
     )
-    month = models.DateField(
+    month = PlausibleDateField(
         _("month"),
-        validators=[not_before_2000],
         help_text=_("The first day of the month reported on."),
     )
-    investment_completed = models.DecimalField(
-        _("investment completed (10k yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO)],
-    )
+    investment_completed = MoneyField(_("investment completed (10k yuan)"))
     image_progress = models.TextField(_("image progress"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -174,3 +167,5 @@ class ProgressReport(models.Model):
     def clean(self) -> None:
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("Give the month as its first day.")})
+        if self.month and self.month > timezone.localdate().replace(day=1):
+            raise ValidationError({"month": _("Progress cannot be reported for a future month.")})

@@ -25,7 +25,7 @@ from projects.guards import (
     has_termination_reason,
     output_reached_or_confirmed,
 )
-from projects.models.dates import ZERO, not_before_2000
+from projects.models.dates import ZERO, MoneyField, PlausibleDateField
 from projects.models.people import Membership, may_take_transition
 from projects.models.places import Zone
 from projects.models.scope import ScopedQuerySet
@@ -62,18 +62,12 @@ class Project(ConcurrentTransitionMixin, models.Model):
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.INDUSTRY
     )
-    total_investment = models.DecimalField(
+    total_investment = MoneyField(
         _("total investment (10k yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO)],
     )
-    funds_in_place = models.DecimalField(
+    funds_in_place = MoneyField(
         _("funds in place (10k yuan)"),
-        max_digits=14,
-        decimal_places=2,
         default=ZERO,
-        validators=[MinValueValidator(ZERO)],
     )
     land_area = models.DecimalField(
         _("land (mu)"),
@@ -106,43 +100,31 @@ class Project(ConcurrentTransitionMixin, models.Model):
     stage = FSMField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.SIGNED, protected=True
     )
-    signed_on = models.DateField(_("signed on"), validators=[not_before_2000])
-    started_on = models.DateField(_("started on"), null=True, blank=True, editable=False)
-    producing_on = models.DateField(_("in production on"), null=True, blank=True, editable=False)
-    at_target_on = models.DateField(_("at target output on"), null=True, blank=True, editable=False)
-    terminated_on = models.DateField(_("terminated on"), null=True, blank=True, editable=False)
+    signed_on = PlausibleDateField(_("signed on"))
+    started_on = PlausibleDateField(_("started on"), null=True, blank=True, editable=False)
+    producing_on = PlausibleDateField(_("in production on"), null=True, blank=True, editable=False)
+    at_target_on = PlausibleDateField(
+        _("at target output on"), null=True, blank=True, editable=False
+    )
+    terminated_on = PlausibleDateField(_("terminated on"), null=True, blank=True, editable=False)
     termination_reason = models.TextField(_("termination reason"), blank=True, editable=False)
 
-    planned_start_on = models.DateField(
-        _("planned start"), validators=[not_before_2000], null=True, blank=True
-    )
-    planned_production_on = models.DateField(
-        _("planned production"), validators=[not_before_2000], null=True, blank=True
-    )
-    planned_target_on = models.DateField(
-        _("planned target output"), validators=[not_before_2000], null=True, blank=True
-    )
-    in_statistics_on = models.DateField(
+    planned_start_on = PlausibleDateField(_("planned start"), null=True, blank=True)
+    planned_production_on = PlausibleDateField(_("planned production"), null=True, blank=True)
+    planned_target_on = PlausibleDateField(_("planned target output"), null=True, blank=True)
+    in_statistics_on = PlausibleDateField(
         _("entered investment statistics on"), null=True, blank=True
     )
-    above_scale_on = models.DateField(
-        _("entered above-scale database on"), validators=[not_before_2000], null=True, blank=True
-    )
-    target_annual_output = models.DecimalField(
+    above_scale_on = PlausibleDateField(_("entered above-scale database on"), null=True, blank=True)
+    target_annual_output = MoneyField(
         _("target annual output (10k yuan)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(ZERO)],
     )
-    actual_annual_output = models.DecimalField(
+    actual_annual_output = MoneyField(
         _("actual annual output (10k yuan)"),
-        max_digits=14,
-        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(ZERO)],
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -271,8 +253,28 @@ class Project(ConcurrentTransitionMixin, models.Model):
             value = getattr(self, field)
             if value and value > today:
                 errors[field] = _("This date cannot be in the future.")
+        twin = self.live_twin()
+        if twin is not None:
+            errors["name"] = _(
+                "The zone already has a live project of this name and investor (id %(id)s)."
+            ) % {"id": twin.pk}
         if errors:
             raise ValidationError(errors)
+
+    def live_twin(self) -> Project | None:
+        """Another live project of the same zone, name and investor: the same project entered
+        twice."""
+        if not (self.zone_id and self.name and self.investor):
+            return None
+        twins = Project.objects.filter(
+            zone_id=self.zone_id,
+            name=self.name.strip(),
+            investor=self.investor.strip(),
+            stage__in=LIVE_STAGES,
+        )
+        if self.pk:
+            twins = twins.exclude(pk=self.pk)
+        return twins.order_by("pk").first()
 
     def _belongs_here(self, user) -> bool:
         membership = Membership.of(user)
