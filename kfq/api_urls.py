@@ -7,7 +7,17 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from notifications.api.views import AlertViewSet
-from projects.api.views import ActivityViewSet, ProjectViewSet, ZoneViewSet
+from projects.api.views import (
+    ActivityViewSet,
+    EnrollmentListView,
+    MilestoneListView,
+    MilestoneViewSet,
+    ProblemViewSet,
+    ProgressListView,
+    ProjectProblemListView,
+    ProjectViewSet,
+    ZoneViewSet,
+)
 from reports.api.views import ThreeRatesView, WeeklyWorkbookView
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
 
@@ -22,6 +32,8 @@ router = DefaultRouter()
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("problems", ProblemViewSet, basename="problem")
 router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
@@ -35,6 +47,14 @@ urlpatterns = [
         name="project-transition",
     ),
     path("projects/<int:pk>/history/", HistoryView.as_view(), name="project-history"),
+    path(
+        "projects/<int:pk>/enrollments/",
+        EnrollmentListView.as_view(),
+        name="project-enrollments",
+    ),
+    path("projects/<int:pk>/milestones/", MilestoneListView.as_view(), name="project-milestones"),
+    path("projects/<int:pk>/problems/", ProjectProblemListView.as_view(), name="project-problems"),
+    path("projects/<int:pk>/progress/", ProgressListView.as_view(), name="project-progress"),
     path("stalls/", StallListView.as_view(), name="stalls"),
     path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
     path("reports/weekly.xlsx", WeeklyWorkbookView.as_view(), name="weekly-workbook"),

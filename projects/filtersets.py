@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Enrollment, Project, Stage, Zone
-from projects.selectors import stalled_q
+from projects.models import Enrollment, Problem, Project, Stage, Zone
+from projects.selectors import problem_overdue_q, stalled_q
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -51,4 +51,24 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def filter_stalled(self, queryset, name, value):
         condition = stalled_q(as_of=timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Problem.Status.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("open past its deadline today")
+    )
+    zone = django_filters.CharFilter(field_name="project__zone__code", label=_("zone code"))
+    city = django_filters.CharFilter(field_name="project__zone__city__name", label=_("city"))
+    project = django_filters.NumberFilter(field_name="project_id", label=_("project"))
+    category = django_filters.ChoiceFilter(choices=Problem.Category.choices)
+    coordination_level = django_filters.ChoiceFilter(choices=Problem.Level.choices)
+
+    class Meta:
+        model = Problem
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        condition = problem_overdue_q(as_of=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)

@@ -98,3 +98,8 @@ def _stall_of(project: Project, kind: StallKind, as_of: datetime.date) -> Stall:
     if planned:
         overruns.append((as_of - planned).days)
     return Stall(project=project, kind=kind.name, days_over=max(overruns), since=entered)
+
+
+def problem_overdue_q(*, as_of: datetime.date) -> Q:
+    """A problem still open after its deadline (限时解决) as of a date."""
+    return Q(status="open", deadline__lt=as_of)

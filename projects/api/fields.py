@@ -1,4 +1,11 @@
+import datetime
+import re
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from projects.models.dates import AsciiDigitsMixin, ascii_digits, not_before_2000
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -9,3 +16,39 @@ class SlugRelatedField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
         return super().to_internal_value(data)
+
+
+class DateField(AsciiDigitsMixin, serializers.DateField):
+    """A date; full-width digits and dashes read as ASCII."""
+
+
+class DecimalField(AsciiDigitsMixin, serializers.DecimalField):
+    """A sum; full-width digits read as ASCII."""
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2025-05"}
+)
+class MonthField(serializers.Field):
+    """A month as ``YYYY-MM``, stored as its first day."""
+
+    default_error_messages = {"invalid": _("Give the month as YYYY-MM, e.g. 2025-05.")}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("validators", [not_before_2000])
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> datetime.date:
+        match = _MONTH.match(ascii_digits(data)) if isinstance(data, str) else None
+        if match is None:
+            self.fail("invalid")
+        try:
+            return datetime.date(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: datetime.date) -> str:
+        return f"{value:%Y-%m}"

@@ -1,40 +1,49 @@
+"""The API's shapes: they parse and check the form of the input; every rule and every write is
+the services' (``projects.services``), which the views call with ``validated_data``."""
+
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from projects.api.fields import SlugRelatedField
+from projects.api.fields import DateField, DecimalField, MonthField, SlugRelatedField
 from projects.models import (
     TRANSITION_FIELDS,
     Activity,
     City,
     Enrollment,
     Membership,
+    Milestone,
+    MoneyField,
+    PlausibleDateField,
+    Problem,
+    ProgressReport,
     Project,
     Zone,
 )
+from projects.services import ONLY_BY_RESOLVING, ONLY_BY_TRANSITION
 
 
-class FullCleanMixin:
-    """Run the model's own rules (``full_clean``), so the API refuses what the admin refuses."""
+class ModelSerializer(serializers.ModelSerializer):
+    """Our dates and sums read full-width digits as ASCII, as the admin's forms do; fields in
+    ``refused`` are shown but naming one in a write is a 400, not silently ignored."""
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        instance = self.instance or self.Meta.model()
-        original = {name: getattr(instance, name, None) for name in attrs} if self.instance else {}
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean(validate_unique=False)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
-        finally:
-            for name, value in original.items():
-                setattr(instance, name, value)
-        return attrs
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        PlausibleDateField: DateField,
+        MoneyField: DecimalField,
+    }
+    refused: tuple[tuple[str, ...], object] = ((), "")
+
+    def to_internal_value(self, data):
+        names, message = self.refused
+        if hasattr(data, "keys"):
+            named = [field for field in names if field in data]
+            if named:
+                raise serializers.ValidationError({field: [message] for field in named})
+        return super().to_internal_value(data)
 
 
-class CityScopedSerializer(FullCleanMixin, serializers.ModelSerializer):
+class CityScopedSerializer(ModelSerializer):
     """Reference data of a city, named by the city's name; only the caller's own city fits."""
 
     city = SlugRelatedField(slug_field="name", queryset=City.objects.none())
@@ -58,7 +67,33 @@ class ActivitySerializer(CityScopedSerializer):
         fields = ["id", "name", "city", "held_on"]
 
 
-class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
+class EnrollmentSerializer(ModelSerializer):
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.none())
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "project", "activity", "kind", "created_at"]
+        read_only_fields = ["id", "project", "created_at"]
+        # The one-per-batch rule is the service's, with its own sentence.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["activity"].queryset = Activity.objects.restrict(request.user)
+
+
+class ProjectEnrollmentSerializer(serializers.ModelSerializer):
+    """An enrollment as the project shows it."""
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "activity", "kind"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(ModelSerializer):
     zone = SlugRelatedField(slug_field="code", queryset=Zone.objects.none())
     leader = SlugRelatedField(
         slug_field="username",
@@ -66,11 +101,14 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
         allow_null=True,
         required=False,
     )
+    enrollments = ProjectEnrollmentSerializer(many=True, read_only=True)
+    refused = (tuple(TRANSITION_FIELDS), ONLY_BY_TRANSITION)
 
     class Meta:
         model = Project
         fields = [
             "id",
+            "enrollments",
             "name",
             "investor",
             "zone",
@@ -115,43 +153,50 @@ class ProjectSerializer(FullCleanMixin, serializers.ModelSerializer):
                 membership__in=Membership.objects.restrict(request.user)
             )
 
-    def update(self, instance: Project, validated_data: dict) -> Project:
-        """Write only the fields this request names, so two officers editing different
-        fields at once both keep their change (the stage compare-and-set still applies)."""
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save(update_fields=[*validated_data, "updated_at"])
-        return instance
 
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            # Only a transition changes these: naming one in a write is refused, not ignored.
-            named = [field for field in TRANSITION_FIELDS if field in data]
-            if named:
-                message = _("This changes only through a stage transition.")
-                raise serializers.ValidationError({field: [message] for field in named})
-        return super().to_internal_value(data)
+class MilestoneSerializer(ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "project", "name", "planned_on", "done_on", "note"]
+        read_only_fields = ["id", "project"]
+        validators = []
 
 
-class EnrollmentSerializer(FullCleanMixin, serializers.ModelSerializer):
-    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.none())
+class ProblemSerializer(ModelSerializer):
+    refused = (("status", "resolved_on", "resolution"), ONLY_BY_RESOLVING)
 
     class Meta:
-        model = Enrollment
-        fields = ["id", "project", "activity", "kind", "created_at"]
+        model = Problem
+        fields = [
+            "id",
+            "project",
+            "category",
+            "coordination_level",
+            "description",
+            "owner",
+            "raised_on",
+            "deadline",
+            "status",
+            "resolved_on",
+            "resolution",
+        ]
+        read_only_fields = ["id", "project", "status", "resolved_on", "resolution"]
+
+
+class ProblemResolveSerializer(serializers.Serializer):
+    """销号: the date the problem was resolved and how."""
+
+    resolved_on = DateField(validators=[PlausibleDateField.default_validators[0]])
+    resolution = serializers.CharField(
+        max_length=2000, help_text=_("How the problem was resolved.")
+    )
+
+
+class ProgressReportSerializer(ModelSerializer):
+    month = MonthField(help_text=_("The month reported on, as YYYY-MM."))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "project", "month", "investment_completed", "image_progress", "created_at"]
         read_only_fields = ["id", "project", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["activity"].queryset = Activity.objects.restrict(request.user)
-
-    def validate(self, attrs):
-        project = self.context["project"]
-        attrs["project"] = project
-        if project.enrollments.filter(kind=attrs["kind"]).exists():
-            raise serializers.ValidationError(
-                {"kind": [_("The project is already enrolled in this batch.")]}
-            )
-        return super().validate(attrs)
+        validators = []

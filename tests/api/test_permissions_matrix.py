@@ -426,7 +426,9 @@ def write_body(world, action: str, area: str) -> dict:
     if action == "patch":
         return {"investor": "新投资方有限公司"}
     if action == "enrol":
-        return {"activity": world.rounds[CITY_OF[area]].pk, "kind": "started"}
+        # The world's projects are at 签约 and already in the signed batch: free that batch.
+        Enrollment.objects.filter(kind="signed").delete()
+        return {"activity": world.rounds[CITY_OF[area]].pk, "kind": "signed"}
     return {"effective_on": "2025-06-01", "note": "主体开工"}
 
 
