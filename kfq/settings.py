@@ -179,7 +179,10 @@ SPECTACULAR_SETTINGS = {
         "nothing writes them yet: the deadline and stall scan arrives with the alerts work."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "projects.models.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "projects.models.Stage",
+        "EnrollmentKindEnum": "projects.models.Enrollment.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
