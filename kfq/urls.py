@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,5 +10,11 @@ urlpatterns = [
     path("api/v1/", include("kfq.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    # The pages (django-axes guards this sign-in as it guards the admin's).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("projects.urls")),
+    path("", include("workflow.urls")),
+    path("", include("reports.urls")),
+    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
 ]

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +72,15 @@ class ProblemFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         condition = problem_overdue_q(as_of=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+def filter_projects(data, *, user) -> tuple[ProjectFilterSet, QuerySet[Project]]:
+    """The user's projects narrowed by the API's filters, for the pages and their downloads.
+
+    Filters that do not validate give no rows (and the filterset's errors), never an error page.
+    """
+    scoped = Project.objects.restrict(user)
+    filterset = ProjectFilterSet(data or None, queryset=scoped)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, scoped.none()
+    return filterset, filterset.qs

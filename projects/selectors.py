@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from projects.models import Project
+from projects.models import Problem, Project, Stage
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,126 @@ def _stall_of(project: Project, kind: StallKind, as_of: datetime.date) -> Stall:
 def problem_overdue_q(*, as_of: datetime.date) -> Q:
     """A problem still open after its deadline (限时解决) as of a date."""
     return Q(status="open", deadline__lt=as_of)
+
+
+# The traffic light (红/黄/绿) of the weekly workbook's project ledger and of the project list.
+# A planned next-stage date this close makes a project yellow.
+YELLOW_WITHIN_DAYS = 30
+_NEXT_PLAN = {
+    Stage.SIGNED: ("planned_start_on", gettext_lazy("planned start")),
+    Stage.STARTED: ("planned_production_on", gettext_lazy("planned production")),
+    Stage.PRODUCING: ("planned_target_on", gettext_lazy("planned target output")),
+}
+STALL_LABEL = {
+    "signed_not_started": gettext_lazy("signed, not started"),
+    "started_not_producing": gettext_lazy("started, not producing"),
+    "producing_not_at_target": gettext_lazy("producing, not at target"),
+}
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str  # "red", "yellow" or "green"
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """红, 黄 or 绿, whatever the language: the name the meetings use."""
+        return {"red": "红", "yellow": "黄", "green": "绿"}[self.colour]
+
+
+def overdue_problem_exists(as_of: datetime.date) -> Exists:
+    """Annotation for ``traffic_light``: the project has an open problem past its deadline."""
+    return Exists(Problem.objects.filter(problem_overdue_q(as_of=as_of), project=OuterRef("pk")))
+
+
+def traffic_light(
+    project: Project, *, as_of: datetime.date, has_overdue_problem: bool, stall=None
+) -> Light:
+    """红: stalled (三未); 黄: the next stage's planned date is within 30 days, or an open
+    problem is past its deadline; 绿: on track, and every project at target or terminated.
+
+    ``stall`` is the project's ``stall_of`` when the caller has it already.
+    """
+    stall = stall if stall is not None else stall_of(project, as_of)
+    if stall:
+        return Light(
+            "red",
+            _("%(kind)s, %(days)s days over")
+            % {"kind": STALL_LABEL[stall.kind], "days": stall.days_over},
+        )
+    if project.stage in _NEXT_PLAN:
+        field, label = _NEXT_PLAN[project.stage]
+        planned = getattr(project, field)
+        if planned and planned <= as_of + datetime.timedelta(YELLOW_WITHIN_DAYS):
+            return Light("yellow", _("%(plan)s on %(date)s") % {"plan": label, "date": planned})
+    if has_overdue_problem and project.stage in _NEXT_PLAN:
+        return Light("yellow", str(_("an open problem is past its deadline")))
+    return Light("green", str(_("on track")))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One stage or milestone of a project's timeline, planned against actual."""
+
+    label: str
+    planned: datetime.date | None
+    actual: datetime.date | None
+    # "done", "late" (done after its plan), "overdue" (plan passed, not done), "upcoming",
+    # or "dropped" (a stage the terminated project will not reach).
+    state: str
+    is_stage: bool
+    # Days done after the plan, or days past the plan while not done (negative: ahead).
+    days_off_plan: int | None
+
+
+_STAGE_PLAN = (
+    (Stage.STARTED, "planned_start_on", "started_on"),
+    (Stage.PRODUCING, "planned_production_on", "producing_on"),
+    (Stage.AT_TARGET, "planned_target_on", "at_target_on"),
+)
+
+
+def project_timeline(project: Project, milestones, *, as_of: datetime.date) -> list[TimelineEntry]:
+    """The project's stages and its milestones, oldest first, each planned against actual."""
+    terminated = project.stage == Stage.TERMINATED
+
+    def entry(label, planned, actual, *, is_stage, dropped=False) -> TimelineEntry:
+        if actual is not None:
+            state = "late" if planned is not None and actual > planned else "done"
+        elif dropped:
+            state = "dropped"
+        elif planned is not None and planned < as_of:
+            state = "overdue"
+        else:
+            state = "upcoming"
+        off = None if planned is None or state == "dropped" else ((actual or as_of) - planned).days
+        return TimelineEntry(str(label), planned, actual, state, is_stage, off)
+
+    entries = [entry(Stage.SIGNED.label, None, project.signed_on, is_stage=True)]
+    for stage, planned_field, actual_field in _STAGE_PLAN:
+        actual = getattr(project, actual_field)
+        entries.append(
+            entry(
+                stage.label,
+                getattr(project, planned_field),
+                actual,
+                is_stage=True,
+                dropped=terminated and actual is None,
+            )
+        )
+    if terminated:
+        entries.append(entry(Stage.TERMINATED.label, None, project.terminated_on, is_stage=True))
+    for milestone in milestones:
+        entries.append(
+            entry(
+                milestone.name,
+                milestone.planned_on,
+                milestone.done_on,
+                is_stage=False,
+                dropped=terminated and milestone.done_on is None,
+            )
+        )
+    return sorted(
+        entries, key=lambda e: (e.actual or e.planned or datetime.date.max, not e.is_stage)
+    )

@@ -22,12 +22,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import Activity, Problem, ProgressReport, Project, Stage
-from projects.selectors import STALL_KINDS, stall_of, stall_q
+from projects.selectors import STALL_KINDS, stall_of, stall_q, traffic_light
 from reports.selectors import three_rates
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-# A planned next-stage date this close makes a project yellow.
-YELLOW_WITHIN_DAYS = 30
 _STAGE_LABEL = {
     Stage.SIGNED: "签约",
     Stage.STARTED: "开工",
@@ -298,23 +296,9 @@ def _ledger_sheet(workbook, projects, as_of: datetime.date) -> None:
 
 
 def _light(project: Project, stall, as_of: datetime.date) -> str:
-    """红: stalled; 黄: a next-stage plan date within 30 days or an open problem past its
-    deadline; 绿: on track (and every project at target or terminated)."""
-    if stall:
-        return "红"
-    if project.stage not in (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING):
-        return "绿"
-    soon = as_of + datetime.timedelta(YELLOW_WITHIN_DAYS)
-    next_plan = {
-        Stage.SIGNED: project.planned_start_on,
-        Stage.STARTED: project.planned_production_on,
-        Stage.PRODUCING: project.planned_target_on,
-    }[project.stage]
-    if next_plan and next_plan <= soon:
-        return "黄"
-    if any(problem.deadline < as_of for problem in project.open_problems):
-        return "黄"
-    return "绿"
+    """The rule of ``projects.selectors.traffic_light``, the same as the project list's."""
+    overdue = any(problem.deadline < as_of for problem in project.open_problems)
+    return traffic_light(project, as_of=as_of, has_overdue_problem=overdue, stall=stall).label
 
 
 PROBLEM_COLUMNS = [
@@ -361,3 +345,11 @@ def _problem_sheet(workbook, projects, as_of: datetime.date) -> None:
                 light_column=9,
             )
         )
+
+
+def project_ledger_workbook(out: IO[bytes], *, projects: QuerySet[Project], as_of: datetime.date):
+    """The project ledger sheet alone (项目台账), for the project list's "download this view"."""
+    workbook = Workbook(write_only=True)
+    with translation.override("zh-hans"):
+        _ledger_sheet(workbook, projects, as_of)
+    workbook.save(out)

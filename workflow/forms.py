@@ -18,3 +18,18 @@ class TransitionForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("I confirm the project has reached its target output"), required=False
     )
+
+
+class TransitionPageForm(TransitionForm):
+    """The project page's form: also the version the page was rendered with, so a page left
+    open while someone else moved the project is told so instead of overwriting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, transition: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if transition != "reach_target":
+            del self.fields["confirmed"]
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "confirmed" else "form-control"
+            field.widget.attrs.setdefault("class", css)
