@@ -130,6 +130,8 @@ if MAX_MONEY_WAN <= 0:
     raise ImproperlyConfigured(f"MAX_MONEY_WAN={MAX_MONEY_WAN} must be positive.")
 
 STATIC_URL = "static/"
+# The pages' own files and the vendored Bootstrap, htmx and ECharts (kfq/static/vendor/README.md).
+STATICFILES_DIRS = [BASE_DIR / "kfq" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

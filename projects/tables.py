@@ -27,6 +27,7 @@ class ProjectTable(tables.Table):
     zone = tables.Column(accessor="zone__name", order_by=("zone__code",), attrs=_WIDE_ONLY)
     industry_chain = tables.Column(attrs=_WIDE_ONLY)
     tier = tables.Column(attrs=_WIDE_ONLY)
+    stage = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     total_investment = tables.Column(attrs={"td": {"class": "text-end"}})
     signed_on = tables.DateColumn(format="Y-m-d", attrs=_WIDE_ONLY)
     started_on = tables.DateColumn(format="Y-m-d", attrs=_WIDE_ONLY)

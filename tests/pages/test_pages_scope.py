@@ -1,0 +1,98 @@
+"""Every page and every link on it, opened by each role of another zone and of another city:
+a project's own pages are 404, and no list, filter or download shows a foreign row."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from projects.access import Role
+from projects.models import Milestone, Problem, Stage
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+NAME = "临汾保密项目"
+
+
+@pytest.fixture
+def outsiders(zone_b, foreign_zone, other_city, officer_b, foreign_supervisor):
+    return [
+        officer_b,
+        member("leader_b", Role.ZONE_LEADER, zone=zone_b),
+        member("viewer_b", Role.VIEWER, zone=zone_b),
+        member("officer_jc", Role.OFFICER, zone=foreign_zone),
+        foreign_supervisor,
+        member("viewer_jc", Role.VIEWER, city=other_city),
+    ]
+
+
+@pytest.fixture
+def secret(make_project):
+    project = make_project(Stage.STARTED, name=NAME, signed_on=datetime.date(2023, 1, 1))
+    Milestone.objects.create(project=project, name="环评批复", planned_on=datetime.date(2024, 1, 1))
+    Problem.objects.create(
+        project=project,
+        category="funding",
+        description="资金缺口",
+        owner="财政局",
+        raised_on=datetime.date(2025, 1, 1),
+        deadline=datetime.date(2025, 2, 1),
+    )
+    return project
+
+
+def _links(html: str) -> set[str]:
+    found = set(re.findall(r'(?:href|action|hx-post|hx-get)="(/[^"]*)"', html))
+    return {link.replace("&amp;", "&") for link in found if not link.startswith("/static/")}
+
+
+def _targets(client, supervisor, secret) -> set[str]:
+    """Every page, and every link and form target on them, as the project's own supervisor sees
+    them (with filters naming the project's zone)."""
+    client.force_login(supervisor)
+    pages = {
+        reverse("projects:list") + "?zone=linfen-etdz&stalled=true",
+        reverse("projects:stalls") + "?zone=linfen-etdz",
+        reverse("workflow:project", args=[secret.pk]),
+    }
+    for name in ("start", "put_into_production", "reach_target", "terminate", "correct"):
+        pages.add(reverse("workflow:transition", args=[secret.pk, name]))
+    targets = set(pages)
+    for page in pages:
+        targets |= _links(client.get(page).content.decode())
+    client.logout()
+    return {t for t in targets if not t.startswith(("/i18n/", "/accounts/logout/"))}
+
+
+def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
+    client, supervisor, secret, outsiders
+):
+    # given every page and link target the project's supervisor sees
+    targets = _targets(client, supervisor, secret)
+    assert reverse("reports:project-list-xlsx") + "?zone=linfen-etdz&stalled=true" in targets
+    own = f"/projects/{secret.pk}/"
+
+    for outsider in outsiders:
+        client.force_login(outsider)
+        for target in sorted(targets):
+            # when an outsider opens it, and posts to it
+            response = client.get(target)
+            posted = client.post(target, {"start-effective_on": "2025-06-01"})
+
+            # then the project's own pages do not exist for them, and nothing leaks elsewhere
+            if target.startswith(own):
+                assert response.status_code == 404, (outsider, target)
+                assert posted.status_code == 404, (outsider, target)
+                continue
+            assert response.status_code == 200, (outsider, target)
+            if target.startswith(reverse("reports:project-list-xlsx")):
+                rows = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+                assert rows["项目台账"].max_row == 1, (outsider, target)
+            else:
+                assert NAME not in response.content.decode(), (outsider, target)
+        client.logout()
+    secret.refresh_from_db()
+    assert secret.stage == Stage.STARTED
