@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from notifications.models import Alert
+from projects.admin import ScopedAdminMixin
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "project",
         "rule",
@@ -17,9 +18,6 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["rule", "level", "project__zone"]
     search_fields = ["project__name", "recipient__username", "message"]
     readonly_fields = [f.name for f in Alert._meta.fields]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

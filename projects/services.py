@@ -267,7 +267,11 @@ def user_create(
     city_name: str | None = None,
     password: str | None = None,
 ) -> tuple[object, Token]:
-    """Create or update a user in one zone or city with one role, and give them an API token."""
+    """Create or update a user in one zone or city with one role, and give them an API token.
+
+    Every role works in the admin (its role group gives the permissions, ``restrict`` the
+    rows), so the user is staff: a password is then enough to sign in there as well.
+    """
     if role not in Role.values:
         raise Invalid.on("role", f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
     if bool(zone_code) == bool(city_name):
@@ -281,6 +285,7 @@ def user_create(
         else:
             city, _created = City.objects.get_or_create(name=city_name)
         user, _created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = True
         if password:
             user.set_password(password)
         elif not user.has_usable_password():

@@ -3,7 +3,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
-from projects.admin import ProjectAdmin
+from projects.admin import ProjectAdmin, ScopedAdminMixin
 from projects.errors import Refusal
 from projects.models import Project
 from workflow.forms import TransitionForm
@@ -23,7 +23,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransitionLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "project",
         "transition",
@@ -38,11 +38,8 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "recorded_at"
     list_select_related = ["project", "by"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
-
-class TransitionLogInline(ReadOnlyAdminMixin, admin.TabularInline):
+class TransitionLogInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = TransitionLog
     extra = 0
     fields = ["transition", "source", "target", "effective_on", "recorded_at", "by", "note"]

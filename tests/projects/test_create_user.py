@@ -55,3 +55,22 @@ def test_an_officer_cannot_belong_to_a_city(city):
 def test_an_unknown_role_is_refused(zone_a):
     with pytest.raises(CommandError):
         _run("zhou", "--role", "mayor", "--zone", zone_a.code)
+
+
+def test_a_user_it_makes_signs_in_to_the_admin_and_sees_the_zones_projects(
+    client, zone_a, zone_b, make_project
+):
+    # given a project in the officer's zone and one in another zone of the city
+    own = make_project(name="年产5万吨高端铸件项目")
+    make_project(zone=zone_b, name="侯马的项目")
+    _run("wang", "--role", "officer", "--zone", zone_a.code, "--password", "s3cret-pass")
+
+    # when wang signs in through the admin's login form
+    response = client.post("/admin/login/", {"username": "wang", "password": "s3cret-pass"})
+
+    # then the login works and the project list shows the zone's project, and only it
+    assert response.status_code == 302
+    projects = client.get("/admin/projects/project/")
+    assert projects.status_code == 200
+    assert own.name in projects.content.decode()
+    assert "侯马的项目" not in projects.content.decode()

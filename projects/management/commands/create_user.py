@@ -15,7 +15,9 @@ class Command(BaseCommand):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--zone", help="zone code; the zone must exist")
         where.add_argument("--city", help="city name; created if new")
-        parser.add_argument("--password", help="without it the user can only use the API token")
+        parser.add_argument(
+            "--password", help="for the admin; without it the user can only use the API token"
+        )
 
     def handle(self, *args, **options) -> None:
         try:
