@@ -2,7 +2,7 @@
 
 Every test also reads the browser's request log: no page asks anything of another server.
 axe-core (shipped by axe-playwright-python) finds no serious or critical violation on the main
-pages. The screenshots the README shows are taken here, into docs/screenshots/.
+pages. Screenshots of the main pages are taken here, into var/screenshots/.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from tests.e2e.conftest import PHONE
 from workflow.models import TransitionLog
 from workflow.services import project_transition
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
