@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -276,6 +277,8 @@ def user_create(
         raise Invalid.on("role", f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
     if bool(zone_code) == bool(city_name):
         raise Invalid.on("zone", "Give exactly one of --zone or --city.")
+    if password:
+        _refuse_weak(password, username=username)
     with transaction.atomic():
         zone = city = None
         if zone_code:
@@ -297,3 +300,11 @@ def user_create(
         membership.save()
         token, _created = Token.objects.get_or_create(user=user)
     return user, token
+
+
+def _refuse_weak(password: str, *, username: str) -> None:
+    """Django's password validators (AUTH_PASSWORD_VALIDATORS), before anything is written."""
+    try:
+        validate_password(password, user=get_user_model()(username=username))
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), errors={"password": error.messages}) from None

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
@@ -74,3 +75,12 @@ def test_a_user_it_makes_signs_in_to_the_admin_and_sees_the_zones_projects(
     assert projects.status_code == 200
     assert own.name in projects.content.decode()
     assert "侯马的项目" not in projects.content.decode()
+
+
+@pytest.mark.parametrize("weak", ["123", "password", "12345678901"])
+def test_a_weak_password_is_refused_and_nothing_is_written(zone_a, weak):
+    with pytest.raises(CommandError, match="密码") as refused:
+        _run("wang", "--role", "officer", "--zone", zone_a.code, "--password", weak)
+
+    assert refused.value.returncode != 0
+    assert not get_user_model().objects.filter(username="wang").exists()
