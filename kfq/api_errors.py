@@ -4,9 +4,19 @@ Domain refusals (``projects.errors``) carry their own code and status; DRF's and
 exceptions are given the contract's codes here.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from django_fsm import ConcurrentTransition
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -64,3 +74,60 @@ def _first_message(errors) -> str:
     while isinstance(errors, dict | list) and errors:
         errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
     return str(errors) if errors else _("Some of the data given is not valid.")
+
+
+# Answers Django gives outside any DRF view: an unmatched path, a crash, a bad Host or body. Under
+# /api/ they are ``{"code", "detail"}`` like every other answer there; elsewhere Django's pages.
+
+
+def _json(body: dict, status: int) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """The last route under /api/: whatever matched no endpoint (an unknown path, an id that is
+    not a number) is a JSON 404, whatever the method. Being a route, it keeps CommonMiddleware
+    from redirecting a path that lacks its slash, so it does that itself, for reads only."""
+    if request.method in ("GET", "HEAD") and _matches_with_slash(request):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return _json(_body("not_found", _("Not found.")), 404)
+
+
+def _matches_with_slash(request: HttpRequest) -> bool:
+    if not settings.APPEND_SLASH or request.path_info.endswith("/"):
+        return False
+    try:
+        match = resolve(request.path_info + "/", getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.func is not api_not_found
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _json(_body("invalid", _("The request could not be read.")), 400)
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _json(_body("forbidden", _("Your role does not allow this.")), 403)
+    return defaults.permission_denied(request, exception)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        detail = _("Something went wrong on our side; it has been logged. Try again later.")
+        return _json(_body("server_error", detail), 500)
+    return defaults.server_error(request)
