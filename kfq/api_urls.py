@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from notifications.api.views import AlertViewSet
@@ -24,6 +25,8 @@ from workflow.api.views import HistoryView, StallListView, TransitionListView, T
 
 @extend_schema(description="Exchange a username and password for the API token (rate limited).")
 class TokenView(ObtainAuthToken):
+    # ObtainAuthToken names DRF's parsers itself: ours limit how deeply a JSON body nests.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 

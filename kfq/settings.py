@@ -77,6 +77,14 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# The client's address, for the login throttle and axes alike (kfq/proxies.py): REMOTE_ADDR,
+# unless the site sits behind this many reverse proxies that each append to X-Forwarded-For.
+# 0 (the default) trusts no forwarded header: a client could write any address there.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "kfq.proxies.client_address"
+
 ROOT_URLCONF = "kfq.urls"
 WSGI_APPLICATION = "kfq.wsgi.application"
 
@@ -104,8 +112,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (web, worker, beat) share the file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several threads (web, worker, beat) share the file. Every transaction takes the write lock
+    # when it begins (IMMEDIATE), waiting up to ``timeout`` seconds for it: a deferred one that
+    # read first and then wrote would be refused at once ("database is locked") instead of waiting,
+    # so two people moving one project would get a 500 where PostgreSQL's row lock gives a 409.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": env_int("SQLITE_TIMEOUT", 20), "transaction_mode": "IMMEDIATE"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -171,6 +184,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "kfq.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "kfq.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kfq.api_errors.api_exception_handler",

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,14 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Enrollment, Problem, Project, Stage, Zone
 from projects.selectors import problem_overdue_q, stalled_q
 
+# The largest id a 64-bit key holds; a larger number in a filter is a bad number, not a crash.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id, compared as a plain number and never looked up among all rows: a foreign id
+    and an unknown one narrow the caller's scoped list alike, to nothing (no existence oracle).
+    A whole number from 1 to a 64-bit key's largest; anything else is a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 class ProjectFilterSet(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__code", label=_("zone code"))
     city = django_filters.CharFilter(field_name="zone__city__name", label=_("city"))
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    activity = django_filters.NumberFilter(
-        field_name="enrollments__activity", label=_("activity"), distinct=True
-    )
+    activity = IdFilter(field_name="enrollments__activity", label=_("activity"), distinct=True)
     kind = django_filters.ChoiceFilter(
         field_name="enrollments__kind", choices=Enrollment.Kind.choices, label=_("batch")
     )

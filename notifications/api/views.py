@@ -8,12 +8,15 @@ from notifications.api.serializers import AlertSerializer
 from notifications.models import Alert
 from notifications.services import alert_acknowledge
 from projects.api.permissions import IsMember
+from projects.filtersets import IdFilter
 
 
 class AlertFilterSet(django_filters.FilterSet):
     acknowledged = django_filters.BooleanFilter(
         field_name="acknowledged_at", lookup_expr="isnull", exclude=True
     )
+    # a number, not a choice among all projects: a foreign id must answer as an unknown one does
+    project = IdFilter(field_name="project")
 
     class Meta:
         model = Alert

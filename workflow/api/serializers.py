@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from projects.api.fields import QueryDateField
 from projects.models import Stage
 from projects.selectors import STALL_KIND_NAMES
 from workflow.models import TransitionLog
@@ -55,7 +56,7 @@ class StallSerializer(serializers.Serializer):
 
 
 class StallQuerySerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False)
+    as_of = QueryDateField(required=False)
     zone = serializers.CharField(required=False)
     city = serializers.CharField(required=False)
     kind = serializers.ChoiceField(choices=STALL_KIND_NAMES, required=False)
