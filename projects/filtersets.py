@@ -76,7 +76,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     )
     zone = django_filters.CharFilter(field_name="project__zone__code", label=_("zone code"))
     city = django_filters.CharFilter(field_name="project__zone__city__name", label=_("city"))
-    project = django_filters.NumberFilter(field_name="project_id", label=_("project"))
+    project = IdFilter(field_name="project_id", label=_("project"))
     category = django_filters.ChoiceFilter(choices=Problem.Category.choices)
     coordination_level = django_filters.ChoiceFilter(choices=Problem.Level.choices)
 
