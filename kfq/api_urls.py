@@ -19,6 +19,7 @@ from projects.api.views import (
     ProjectViewSet,
     ZoneViewSet,
 )
+from reports.api.imports import LedgerImportDetailView, LedgerImportView, LedgerTemplateView
 from reports.api.views import ThreeRatesView, WeeklyWorkbookView
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
 
@@ -61,5 +62,8 @@ urlpatterns = [
     path("stalls/", StallListView.as_view(), name="stalls"),
     path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
     path("reports/weekly.xlsx", WeeklyWorkbookView.as_view(), name="weekly-workbook"),
+    path("imports/ledger-template.xlsx", LedgerTemplateView.as_view(), name="ledger-template"),
+    path("imports/ledger/", LedgerImportView.as_view(), name="ledger-import"),
+    path("imports/<int:pk>/", LedgerImportDetailView.as_view(), name="ledger-import-detail"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,265 @@
+"""Writes of the reports app: the ledger import, which creates, updates and moves projects.
+
+All rows or none: ``ledger_import_apply`` runs in one database transaction, and the first row the
+database or a service refuses rolls everything back. Stage moves go through the one transition
+service, in order, with the row's dates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.access import may_edit_projects
+from projects.errors import Forbidden, NotFound, Refusal
+from projects.models import Project, Zone
+from projects.stages import Transition
+from reports.ledger_import import BY_FIELD, LedgerPlan, Problem, RowPlan, ledger_check
+from reports.models import LedgerImport
+from workflow.services import project_transition
+
+# Files up to this size are checked and applied within the request; larger ones by a worker.
+INLINE_MAX_BYTES = 200 * 1024
+
+
+class LedgerRefused(Exception):
+    """A row the database or a service refused while applying: the transaction rolls back."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class LedgerCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def command_line_actor():
+    """Who the command line acts as: the operator at the server, allowed everything; the
+    transition log records no user for it."""
+    return get_user_model()(username="import_ledger", is_superuser=True, is_active=True)
+
+
+def ledger_import_apply(
+    *, zone: Zone, plan: LedgerPlan, by, on_row: Callable[[int], None] | None = None
+) -> LedgerCounts:
+    """Write a checked plan in one transaction, or raise ``LedgerRefused`` having written
+    nothing. ``on_row`` is told how many rows are done after each one."""
+    note = _("Ledger import")
+    with transaction.atomic():
+        for done, row in enumerate(plan.rows, start=1):
+            _apply_row(zone, row, by, note)
+            if on_row:
+                on_row(done)
+    return _counts(plan)
+
+
+def _apply_row(zone: Zone, row: RowPlan, by, note: str) -> None:
+    try:
+        if row.action == "created":
+            project = Project(zone=zone, **row.values)
+            _project_save(project)
+        else:
+            project = Project.objects.select_for_update(of=("self",)).get(pk=row.project_id)
+            if row.values:
+                for name, value in row.values.items():
+                    setattr(project, name, value)
+                _project_save(project, update_fields=[*_attnames(row.values), "updated_at"])
+        for name, effective_on in row.moves:
+            project_transition(
+                project=project.pk,
+                name=name,
+                by=by,
+                effective_on=effective_on,
+                note=note,
+                # The ledger says the project is at 达效 on that date: the officer's confirmation.
+                confirmed=name == Transition.REACH_TARGET,
+            )
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        header = BY_FIELD[name].header if name in BY_FIELD else ""
+        raise LedgerRefused(Problem(row.row, header, str(messages[0]))) from None
+    except Refusal as refusal:
+        raise LedgerRefused(Problem(row.row, "", refusal.detail)) from None
+
+
+def _attnames(values: dict) -> list[str]:
+    return [Project._meta.get_field(name).attname for name in values]
+
+
+def _project_save(project: Project, update_fields: list[str] | None = None) -> None:
+    """The project's own rules, then the save: what ``projects.services.project_create`` and
+    ``project_update`` do (the import switches to them once they are on main)."""
+    project.full_clean()
+    project.save(update_fields=update_fields)
+
+
+def ledger_import(
+    *,
+    data: bytes,
+    zone: Zone,
+    by,
+    dry_run: bool,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[LedgerPlan, LedgerCounts | None]:
+    """Check every row, then (unless a dry run, and only if all are good) apply them.
+
+    Answers the plan (its ``errors`` and ``warnings``) and the counts; the counts are None when
+    nothing could be applied. Progress runs 0–0.5 while checking and 0.5–1 while applying.
+    """
+    plan = ledger_check(data, zone=zone, progress=(lambda f: progress(f / 2)) if progress else None)
+    if not plan.ok:
+        return plan, None
+    if dry_run:
+        return plan, _counts(plan)
+    total = max(len(plan.rows), 1)
+    step = max(total // 100, 1)
+
+    def on_row(done: int) -> None:
+        if progress and (done % step == 0 or done == total):
+            progress(0.5 + done / total / 2)
+
+    try:
+        counts = ledger_import_apply(zone=zone, plan=plan, by=by, on_row=on_row)
+    except LedgerRefused as refused:
+        plan.errors.append(refused.problem)
+        return plan, None
+    return plan, counts
+
+
+def ledger_import_start(
+    *, user, zone_code: str, file_name: str, data: bytes | None, size: int, dry_run: bool
+) -> LedgerImport:
+    """The API's entry: scope (404) and role (403), a record, then the import at once for a
+    small file or by a worker for a large one."""
+    zone = Zone.objects.restrict(user).filter(code=zone_code).first()
+    if zone is None:
+        raise NotFound(_("No such zone."))
+    if not may_edit_projects(user):
+        raise Forbidden(_("Your role may not import projects."))
+    record = LedgerImport.objects.create(
+        zone=zone, by=user, file_name=file_name[:255], dry_run=dry_run, file=data
+    )
+    if data is None or size > INLINE_MAX_BYTES:
+        if data is None:
+            _finish(record, LedgerPlan(errors=[_too_large()]), None)
+        else:
+            from reports.tasks import ledger_import_task
+
+            transaction.on_commit(lambda: ledger_import_task.delay(record.pk))
+        return record
+    return ledger_import_run(import_id=record.pk)
+
+
+def _too_large() -> Problem:
+    return Problem(0, "", _("The file is larger than 10 MB; split it into smaller files."))
+
+
+def ledger_import_run(*, import_id: int) -> LedgerImport:
+    """Check and apply one recorded import (the worker's task body). A retried or redelivered
+    run of a finished import does nothing; an unfinished one starts again from the file."""
+    record = LedgerImport.objects.select_related("zone", "by").get(pk=import_id)
+    if record.is_finished:
+        return record
+    LedgerImport.objects.filter(pk=record.pk).update(
+        status=LedgerImport.Status.VALIDATING, progress=0.0
+    )
+    reporter = _ProgressReporter(record.pk)
+    try:
+        plan = ledger_check(bytes(record.file), zone=record.zone, progress=reporter.checking)
+        if not plan.ok or record.dry_run:
+            counts = None if not plan.ok else _counts(plan)
+            return _finish(record, plan, counts)
+        LedgerImport.objects.filter(pk=record.pk).update(
+            status=LedgerImport.Status.READY, progress=0.5, rows=plan.row_count
+        )
+        by = record.by or command_line_actor()
+        try:
+            with transaction.atomic():
+                counts = ledger_import_apply(
+                    zone=record.zone, plan=plan, by=by, on_row=reporter.applying(len(plan.rows))
+                )
+                # Finished in the same transaction as the writes: a crash leaves it unfinished.
+                return _finish(record, plan, counts)
+        except LedgerRefused as refused:
+            plan.errors.append(refused.problem)
+            return _finish(record, plan, None)
+    finally:
+        reporter.close()
+
+
+def _counts(plan: LedgerPlan) -> LedgerCounts:
+    return LedgerCounts(plan.count("created"), plan.count("updated"), plan.count("unchanged"))
+
+
+def _finish(record: LedgerImport, plan: LedgerPlan, counts: LedgerCounts | None) -> LedgerImport:
+    if counts is None:
+        record.status = LedgerImport.Status.FAILED
+    elif record.dry_run:
+        record.status = LedgerImport.Status.READY
+    else:
+        record.status = LedgerImport.Status.APPLIED
+    record.progress = 1.0
+    record.rows = plan.row_count
+    record.created, record.updated, record.unchanged = (
+        (counts.created, counts.updated, counts.unchanged) if counts else (0, 0, 0)
+    )
+    record.errors = [problem.as_dict() for problem in plan.errors]
+    record.warnings = [problem.as_dict() for problem in plan.warnings]
+    record.file = None
+    record.finished_at = timezone.now()
+    record.save()
+    return record
+
+
+class _ProgressReporter:
+    """Writes ``progress`` where a page can read it while the import runs.
+
+    While checking, nothing is held open, so a plain update commits at once. While applying,
+    the import's transaction is open; on PostgreSQL a second connection writes the progress
+    beside it. SQLite allows one writer at a time, so there the bar jumps from 0.5 to 1.
+    """
+
+    def __init__(self, import_id: int) -> None:
+        self.import_id = import_id
+        self._side = None
+        self._lock = threading.Lock()
+
+    def checking(self, fraction: float) -> None:
+        LedgerImport.objects.filter(pk=self.import_id).update(progress=round(fraction / 2, 4))
+
+    def applying(self, total: int) -> Callable[[int], None]:
+        step = max(total // 100, 1)
+
+        def on_row(done: int) -> None:
+            if done % step == 0 or done == total:
+                self._write(0.5 + done / max(total, 1) / 2)
+
+        return on_row
+
+    def _write(self, value: float) -> None:
+        if connection.vendor != "postgresql":
+            return
+        with self._lock:
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {LedgerImport._meta.db_table} SET progress = %s WHERE id = %s",
+                    [round(value, 4), self.import_id],
+                )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
