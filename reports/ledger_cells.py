@@ -19,7 +19,7 @@ EARLIEST = datetime.date(2000, 1, 1)
 _SERIAL_RANGE = (36526, 73050)
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DASHED = re.compile(
-    r"^(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _CHINESE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")

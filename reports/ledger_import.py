@@ -326,11 +326,12 @@ class _Context:
 
     @classmethod
     def load(cls, zone: Zone, raw_rows) -> _Context:
-        names = {
-            parse_text(cells.get("name"), max_length=10_000)
-            for _, cells in raw_rows
-            if cells.get("name") is not None
-        }
+        names = set()
+        for _number, cells in raw_rows:
+            try:
+                names.add(parse_text(cells.get("name"), max_length=10_000))
+            except CellError:
+                continue  # refused with its row in the check
         projects = {}
         for project in Project.objects.filter(zone=zone, name__in=names).order_by("pk"):
             projects.setdefault((project.name, project.investor), project)

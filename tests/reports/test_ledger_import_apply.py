@@ -24,7 +24,10 @@ def run(path, zone="linfen-etdz", *args):
 
 
 def test_a_good_ledger_creates_the_zones_projects_and_prints_the_counts(tmp_path, zone_a):
-    path = ledger_file(tmp_path, [good_row(), good_row(**{"项目名称": "光伏组件项目", "总投资（万元）": "1.5亿元"})])
+    path = ledger_file(
+        tmp_path,
+        [good_row(), good_row(**{"项目名称": "光伏组件项目", "总投资（万元）": "1.5亿元"})],
+    )
 
     out, _ = run(path)
 
@@ -39,9 +42,7 @@ def test_a_good_ledger_creates_the_zones_projects_and_prints_the_counts(tmp_path
     assert (project.tier, project.category) == (Project.Tier.PROVINCIAL, Project.Category.INDUSTRY)
 
 
-def test_a_row_at_production_is_started_then_put_into_production_with_its_dates(
-    tmp_path, zone_a
-):
+def test_a_row_at_production_is_started_then_put_into_production_with_its_dates(tmp_path, zone_a):
     # given a row at 投产 with both dates
     row = good_row(阶段="投产", 实际开工="2024年5月10日", 实际投产="2025/01/20")
 
@@ -75,7 +76,10 @@ def test_a_row_at_target_reaches_it_on_the_rows_date(tmp_path, zone_a):
 def test_importing_the_same_file_again_changes_nothing(tmp_path, zone_a):
     path = ledger_file(
         tmp_path,
-        [good_row(阶段="开工", 实际开工="2024-05-10", 计划投产="2025-12-31"), good_row(项目名称="B")],
+        [
+            good_row(阶段="开工", 实际开工="2024-05-10", 计划投产="2025-12-31"),
+            good_row(项目名称="B"),
+        ],
     )
     run(path)
     before = list(Project.objects.order_by("pk").values("pk", "version", "updated_at"))
@@ -111,7 +115,9 @@ def test_a_changed_row_updates_its_project_and_moves_it_on(tmp_path, make_projec
 
 
 def test_a_dry_run_checks_every_row_and_writes_nothing(tmp_path, zone_a):
-    out, _ = run(ledger_file(tmp_path, [good_row(), good_row(项目名称="B")]), "linfen-etdz", "--dry-run")
+    out, _ = run(
+        ledger_file(tmp_path, [good_row(), good_row(项目名称="B")]), "linfen-etdz", "--dry-run"
+    )
 
     assert out.strip().splitlines()[-1] == "created 2, updated 0, unchanged 0"
     assert not Project.objects.exists()
