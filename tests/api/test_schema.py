@@ -38,6 +38,9 @@ CONTRACT = [
     ({"get"}, "/api/v1/reports/weekly.xlsx"),
     ({"get"}, "/api/v1/alerts/"),
     ({"post"}, "/api/v1/alerts/{id}/ack/"),
+    ({"get"}, "/api/v1/imports/ledger-template.xlsx"),
+    ({"post"}, "/api/v1/imports/ledger/"),
+    ({"get"}, "/api/v1/imports/{id}/"),
 ]
 TRANSITION = "/api/v1/projects/{id}/transitions/{name}/"
 
