@@ -117,7 +117,7 @@ _MOVES = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class LedgerIssue:
     """One reason a file or a row cannot be imported: ``row`` 0 is about the whole file."""
 
     row: int
@@ -153,8 +153,8 @@ class RowPlan:
 @dataclass
 class LedgerPlan:
     rows: list[RowPlan] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: list[LedgerIssue] = field(default_factory=list)
+    warnings: list[LedgerIssue] = field(default_factory=list)
     row_count: int = 0
 
     @property
@@ -176,7 +176,7 @@ def ledger_check(
     today = today or timezone.localdate()
     if len(data) > MAX_BYTES:
         plan.errors.append(
-            Problem(0, "", _("The file is larger than 10 MB; split it into smaller files."))
+            LedgerIssue(0, "", _("The file is larger than 10 MB; split it into smaller files."))
         )
         return plan
     sheets = _open(data, plan)
@@ -191,7 +191,7 @@ def ledger_check(
     if not plan.ok:
         return plan
     if not raw_rows:
-        plan.errors.append(Problem(0, "", _("The sheet has no project rows below its header.")))
+        plan.errors.append(LedgerIssue(0, "", _("The sheet has no project rows below its header.")))
         return plan
     context = _Context.load(zone, raw_rows)
     seen: dict[tuple[str, str], int] = {}
@@ -210,7 +210,7 @@ def ledger_check(
 def _open(data: bytes, plan: LedgerPlan):
     """Two read-only passes over the ledger sheet: cached values, and the formulas behind them."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        plan.errors.append(Problem(0, "", _("This is not an Excel .xlsx file.")))
+        plan.errors.append(LedgerIssue(0, "", _("This is not an Excel .xlsx file.")))
         return None
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -221,7 +221,9 @@ def _open(data: bytes, plan: LedgerPlan):
             formulas[name].iter_rows(min_row=HEADER_ROW, values_only=True),
         )
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        plan.errors.append(Problem(0, "", _("The file cannot be read as an Excel .xlsx workbook.")))
+        plan.errors.append(
+            LedgerIssue(0, "", _("The file cannot be read as an Excel .xlsx workbook."))
+        )
         return None
 
 
@@ -234,7 +236,7 @@ def _column_letter(index: int) -> str:
 def _read_header(cells, plan: LedgerPlan) -> dict[int, Column] | None:
     """Column index → Column. Blank cells between headers are merged or missing headers."""
     if not cells or all(cell is None or str(cell).strip() == "" for cell in cells):
-        plan.errors.append(Problem(0, "", _("The sheet is empty: no header row was found.")))
+        plan.errors.append(LedgerIssue(0, "", _("The sheet is empty: no header row was found.")))
         return None
     texts = [parse_text(cell, max_length=10_000) if cell is not None else "" for cell in cells]
     last = max(index for index, text in enumerate(texts) if text)
@@ -245,7 +247,7 @@ def _read_header(cells, plan: LedgerPlan) -> dict[int, Column] | None:
         key = normalise(text)
         if not text:
             plan.errors.append(
-                Problem(
+                LedgerIssue(
                     HEADER_ROW,
                     letter,
                     _("Column %(letter)s has no header (a merged or missing header cell).")
@@ -254,13 +256,13 @@ def _read_header(cells, plan: LedgerPlan) -> dict[int, Column] | None:
             )
         elif key in seen:
             plan.errors.append(
-                Problem(HEADER_ROW, text, _("This header appears twice in the header row."))
+                LedgerIssue(HEADER_ROW, text, _("This header appears twice in the header row."))
             )
         elif key in BY_HEADER:
             header[index] = BY_HEADER[key]
         elif key not in COMPUTED_HEADERS:
             plan.warnings.append(
-                Problem(
+                LedgerIssue(
                     HEADER_ROW, text, _("Unknown column, ignored: %(header)s") % {"header": text}
                 )
             )
@@ -268,7 +270,7 @@ def _read_header(cells, plan: LedgerPlan) -> dict[int, Column] | None:
     for column in COLUMNS:
         if column.required and normalise(column.header) not in seen:
             plan.errors.append(
-                Problem(HEADER_ROW, column.header, _("This required column is missing."))
+                LedgerIssue(HEADER_ROW, column.header, _("This required column is missing."))
             )
     return header if plan.ok else None
 
@@ -287,7 +289,7 @@ def _read_rows(
             formula = formulas[index] if index < len(formulas) else None
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 plan.errors.append(
-                    Problem(
+                    LedgerIssue(
                         number,
                         column.header,
                         _(
@@ -303,7 +305,7 @@ def _read_rows(
             continue
         if len(rows) >= MAX_ROWS:
             plan.errors.append(
-                Problem(
+                LedgerIssue(
                     0,
                     "",
                     _("The file has more than %(limit)s rows; split it into smaller files.")
@@ -351,13 +353,13 @@ class _Context:
 
 
 def _check_row(number, cells, header, context: _Context, seen, today, plan) -> RowPlan | None:
-    errors: list[Problem] = []
+    errors: list[LedgerIssue] = []
     values: dict[str, object] = {}
     present = {column.field for column in header.values()}
 
     def refuse(column_field: str | None, message) -> None:
         header = BY_FIELD[column_field].header if column_field else ""
-        errors.append(Problem(number, header, str(message)))
+        errors.append(LedgerIssue(number, header, str(message)))
 
     for column_field in present:
         column = BY_FIELD[column_field]

@@ -21,7 +21,7 @@ from projects.access import may_edit_projects
 from projects.errors import Forbidden, NotFound, Refusal
 from projects.models import Project, Zone
 from projects.stages import Transition
-from reports.ledger_import import BY_FIELD, LedgerPlan, Problem, RowPlan, ledger_check
+from reports.ledger_import import BY_FIELD, LedgerIssue, LedgerPlan, RowPlan, ledger_check
 from reports.models import LedgerImport
 from workflow.services import project_transition
 
@@ -32,7 +32,7 @@ INLINE_MAX_BYTES = 200 * 1024
 class LedgerRefused(Exception):
     """A row the database or a service refused while applying: the transaction rolls back."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: LedgerIssue) -> None:
         self.problem = problem
         super().__init__(str(problem))
 
@@ -88,9 +88,9 @@ def _apply_row(zone: Zone, row: RowPlan, by, note: str) -> None:
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         header = BY_FIELD[name].header if name in BY_FIELD else ""
-        raise LedgerRefused(Problem(row.row, header, str(messages[0]))) from None
+        raise LedgerRefused(LedgerIssue(row.row, header, str(messages[0]))) from None
     except Refusal as refusal:
-        raise LedgerRefused(Problem(row.row, "", refusal.detail)) from None
+        raise LedgerRefused(LedgerIssue(row.row, "", refusal.detail)) from None
 
 
 def _attnames(values: dict) -> list[str]:
@@ -161,8 +161,8 @@ def ledger_import_start(
     return ledger_import_run(import_id=record.pk)
 
 
-def _too_large() -> Problem:
-    return Problem(0, "", _("The file is larger than 10 MB; split it into smaller files."))
+def _too_large() -> LedgerIssue:
+    return LedgerIssue(0, "", _("The file is larger than 10 MB; split it into smaller files."))
 
 
 def ledger_import_run(*, import_id: int) -> LedgerImport:

@@ -23,7 +23,7 @@ from reports.services import ledger_import_start
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ProblemSerializer(serializers.Serializer):
+class LedgerIssueSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True, help_text="Excel row number; null: the file")
     column = serializers.CharField(allow_null=True, help_text="the column's header")
     message = serializers.CharField()
@@ -31,8 +31,8 @@ class ProblemSerializer(serializers.Serializer):
 
 class LedgerImportSerializer(serializers.ModelSerializer):
     zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    errors = ProblemSerializer(many=True, read_only=True)
-    warnings = ProblemSerializer(many=True, read_only=True)
+    errors = LedgerIssueSerializer(many=True, read_only=True)
+    warnings = LedgerIssueSerializer(many=True, read_only=True)
 
     class Meta:
         model = LedgerImport
