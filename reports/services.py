@@ -65,6 +65,8 @@ def ledger_import_apply(
 
 
 def _apply_row(zone: Zone, row: RowPlan, by, note: str) -> None:
+    if row.action == "unchanged":
+        return
     try:
         if row.action == "created":
             project = Project(zone=zone, **row.values)
