@@ -19,7 +19,12 @@ from projects.api.views import (
     ProjectViewSet,
     ZoneViewSet,
 )
-from reports.api.views import ThreeRatesView, WeeklyWorkbookView
+from reports.api.views import (
+    MonthlyWorkbookView,
+    StallsWorkbookView,
+    ThreeRatesView,
+    WeeklyWorkbookView,
+)
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
 
 
@@ -61,5 +66,7 @@ urlpatterns = [
     path("stalls/", StallListView.as_view(), name="stalls"),
     path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
     path("reports/weekly.xlsx", WeeklyWorkbookView.as_view(), name="weekly-workbook"),
+    path("reports/stalls.xlsx", StallsWorkbookView.as_view(), name="stalls-workbook"),
+    path("reports/monthly.xlsx", MonthlyWorkbookView.as_view(), name="monthly-workbook"),
     path("", include(router.urls)),
 ]

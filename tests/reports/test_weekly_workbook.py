@@ -104,11 +104,16 @@ def test_the_problem_sheet_lists_open_problems_with_days_overdue(api, supervisor
         ("supervisor", {"zone": "jincheng-etdz", "week": "2025-W26"}),
     ],
 )
-def test_out_of_scope_is_404(request, api, meeting, who, query):
-    response = api(request.getfixturevalue(who)).get(URL, query)
+def test_out_of_scope_is_the_same_400_as_unknown(request, api, meeting, who, query):
+    client = api(request.getfixturevalue(who))
+    parameter = "zone" if "zone" in query else "city"
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    response = client.get(URL, query)
+    unknown = client.get(URL, {parameter: "nowhere", "week": "2025-W26"})
+
+    assert response.status_code == 400
+    assert response.json() == unknown.json()
+    assert parameter in response.json()["errors"]
 
 
 @pytest.mark.parametrize(
