@@ -8,7 +8,7 @@ industry projects only. Jincheng (97.69 % / 57.11 % / 100 %) comes out on the de
 """
 
 import datetime
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
