@@ -97,7 +97,7 @@ def monthly_bulletin(*, city: City, month: datetime.date, today: datetime.date) 
             .order_by("effective_on", "project__zone__name", "pk")
         ),
         problems=list(
-            zones.order_by("name")
+            zones.order_by("code")
             .values("name")
             .annotate(
                 raised=Count(
@@ -138,7 +138,7 @@ def _stall_counts(zones, projects, as_of, previous_as_of) -> list[StallCounts]:
             now={kind: now[(zone.pk, kind)] for kind in STALL_LABELS},
             before={kind: before[(zone.pk, kind)] for kind in STALL_LABELS},
         )
-        for zone in zones.order_by("name")
+        for zone in zones.order_by("code")
     ]
 
 

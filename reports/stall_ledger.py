@@ -54,7 +54,7 @@ def stall_ledger(
     ledger = [(row, loaded[row.project.pk]) for row in rows]
     ledger.sort(
         key=lambda pair: (
-            pair[1].zone.name,
+            pair[1].zone.code,
             _KIND_ORDER[pair[0].kind],
             -pair[0].days_over,
             pair[1].pk,
@@ -77,7 +77,7 @@ def stalls_workbook(
     summary.write_string(0, 0, f"{title}“三未”项目台账（截至{as_of:%Y-%m-%d}）", book.title)
     book.header(summary, 1, [label for label, _ in SUMMARY_COLUMNS])
     counts = Counter((project.zone_id, row.kind) for row, project in ledger)
-    places = list(zones.order_by("name"))
+    places = list(zones.order_by("code"))
     for line, zone in enumerate(places, start=2):
         by_kind = [counts[(zone.pk, kind)] for kind in STALL_LABELS]
         book.row(summary, line, [zone.name, *by_kind, sum(by_kind)])
