@@ -20,7 +20,12 @@ from projects.api.views import (
     ZoneViewSet,
 )
 from reports.api.imports import LedgerImportDetailView, LedgerImportView, LedgerTemplateView
-from reports.api.views import ThreeRatesView, WeeklyWorkbookView
+from reports.api.views import (
+    MonthlyWorkbookView,
+    StallsWorkbookView,
+    ThreeRatesView,
+    WeeklyWorkbookView,
+)
 from workflow.api.views import HistoryView, StallListView, TransitionListView, TransitionView
 
 
@@ -65,5 +70,7 @@ urlpatterns = [
     path("imports/ledger-template.xlsx", LedgerTemplateView.as_view(), name="ledger-template"),
     path("imports/ledger/", LedgerImportView.as_view(), name="ledger-import"),
     path("imports/<int:pk>/", LedgerImportDetailView.as_view(), name="ledger-import-detail"),
+    path("reports/stalls.xlsx", StallsWorkbookView.as_view(), name="stalls-workbook"),
+    path("reports/monthly.xlsx", MonthlyWorkbookView.as_view(), name="monthly-workbook"),
     path("", include(router.urls)),
 ]

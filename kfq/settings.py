@@ -173,9 +173,6 @@ CACHES = {
     )
 }
 
-# The "三率" targets shown beside each rate until per-city targets are configured.
-THREE_RATE_TARGETS = {"start_rate": 0.8, "production_rate": 0.4, "target_rate": 0.95}
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

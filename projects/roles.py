@@ -63,5 +63,12 @@ ADMIN_PERMISSIONS: dict[str, list[str]] = {
         "add_activity",
         "change_activity",
         "view_membership",
+        # the city's three-rates basis (口径) and yearly targets (reports)
+        "view_ratebasis",
+        "add_ratebasis",
+        "change_ratebasis",
+        "view_ratetarget",
+        "add_ratetarget",
+        "change_ratetarget",
     ],
 }

@@ -5,4 +5,5 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("projects/export.xlsx", views.project_list_workbook, name="project-list-xlsx"),
+    path("reports/monthly/", views.monthly_page, name="monthly"),
 ]

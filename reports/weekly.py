@@ -1,54 +1,41 @@
 """The weekly scheduling-meeting workbook (周调度表).
 
-Three sheets: 汇总 (the three rates and, per zone, the stage and "三未" counts), 项目台账 (one row per
-project with its traffic light) and 问题台账 (open problems). Written with openpyxl's write-only
-mode straight from database iterators, so 10,000 projects stay small in memory.
+Three sheets: 汇总 (the three rates against their targets and, per zone, the stage and "三未"
+counts), 项目台账 (one row per project with its traffic light 红/黄/绿) and 问题台账 (open
+problems). Written with XlsxWriter in constant-memory mode (``reports.xlsx``) straight from
+database iterators, so 10,000 projects stay fast and small in memory.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from projects.models import Activity, Problem, ProgressReport, Project, Stage
-from projects.selectors import STALL_KINDS, stall_of, stall_q, traffic_light
-from reports.selectors import three_rates
+from projects.models import Enrollment, Problem, ProgressReport, Project, Stage
+from projects.selectors import traffic_light
+from reports.selectors import Basis, stall_rows, three_rates
+from reports.xlsx import Share, Workbook
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_STAGE_LABEL = {
+STAGE_LABELS = {
     Stage.SIGNED: "签约",
     Stage.STARTED: "开工",
     Stage.PRODUCING: "投产",
     Stage.AT_TARGET: "达效",
     Stage.TERMINATED: "终止",
 }
-_KIND_LABEL = {
+STALL_LABELS = {
     "signed_not_started": "签而未落",
     "started_not_producing": "落而未投",
     "producing_not_at_target": "投未见效",
 }
-_LIGHTS = {
-    "红": PatternFill("solid", fgColor="F8696B"),
-    "黄": PatternFill("solid", fgColor="FFEB84"),
-    "绿": PatternFill("solid", fgColor="63BE7B"),
-}
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_TITLE_FONT = Font(bold=True, size=14)
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -58,9 +45,9 @@ class Week:
 
     @classmethod
     def parse(cls, text: str) -> Week:
-        """``YYYY-Www`` (ISO 8601 week), e.g. ``2025-W26``; ValueError otherwise."""
+        """``YYYY-Www`` (ISO 8601 week) of 2000–2099, e.g. ``2025-W26``; ValueError otherwise."""
         match = _WEEK.match(text or "")
-        if not match:
+        if not match or not 2000 <= int(match[1]) <= 2099:
             raise ValueError(f"{text!r} is not a week like 2025-W26")
         week = cls(int(match[1]), int(match[2]))
         week.monday  # noqa: B018 -- validates the week number for that year
@@ -82,66 +69,35 @@ def weekly_workbook(
     out: IO[bytes],
     *,
     projects: QuerySet[Project],
-    rounds: QuerySet[Activity],
+    enrollments: QuerySet[Enrollment],
+    basis: Basis,
+    targets: dict[str, float],
     week: Week,
     title: str,
     today: datetime.date,
 ) -> None:
     """Write the workbook of ``projects`` (already scoped) for ``week`` into ``out``.
 
-    Figures are as of the week's Sunday, or today while the week is still running.
+    Figures are as of the week's Sunday, or today while the week is still running; the three
+    rates are those of ``enrollments`` in rounds held by then, on ``basis``.
     """
     as_of = min(week.sunday, today)
     # Projects terminated before the week began are closed business for the meeting.
     projects = projects.exclude(terminated_on__lt=week.monday)
-    workbook = Workbook(write_only=True)
     heading = (
         f"{title}“三个一批”项目周调度表（{week.year}年第{week.number}周，截至{as_of:%Y-%m-%d}）"
     )
+    stalled = {row.project.pk: row for row in stall_rows(projects, as_of=as_of)}
+    book = Workbook(out)
+    rates = three_rates(
+        enrollments=enrollments.filter(activity__held_on__lte=as_of), as_of=as_of, basis=basis
+    )
     # The meeting's workbook is Chinese whatever language the request asked for.
     with translation.override("zh-hans"):
-        _summary_sheet(workbook, projects, rounds, as_of, heading)
-        _ledger_sheet(workbook, projects, as_of)
-        _problem_sheet(workbook, projects, as_of)
-    workbook.save(out)
-
-
-def _sheet(workbook: Workbook, name: str, columns: list[tuple[str, int]], freeze: str):
-    sheet = workbook.create_sheet(name)
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = freeze
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return sheet
-
-
-def _header(sheet, labels: list[str]) -> list:
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cells.append(cell)
-    return cells
-
-
-def _row(sheet, values: list, *, light: str | None = None, light_column: int | None = None):
-    cells = []
-    for index, value in enumerate(values):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.border, cell.alignment = _BORDER, _WRAP
-        if isinstance(value, Decimal):
-            cell.number_format = "#,##0.00"
-        elif isinstance(value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
-        if light and index == light_column:
-            cell.fill = _LIGHTS[light]
-        cells.append(cell)
-    return cells
+        _summary_sheet(book, projects, rates, targets, basis, stalled, heading)
+        _ledger_sheet(book, projects, stalled, as_of)
+        _problem_sheet(book, projects, as_of)
+    book.close()
 
 
 SUMMARY_COLUMNS = [
@@ -157,68 +113,67 @@ SUMMARY_COLUMNS = [
     ("落而未投", 10),
     ("投未见效", 10),
 ]
+RATE_LINES = (
+    ("signed", "签约一批", "start_rate", "开工率"),
+    ("started", "开工一批", "statistics_rate", "入统率"),
+    ("started", "开工一批", "production_rate", "投产率"),
+    ("producing", "投产一批", "target_rate", "达效率"),
+    ("producing", "投产一批", "above_scale_rate", "达规入库率"),
+    ("producing", "投产一批", "output_rate", "产值达效率"),
+)
+# The row of the per-zone table's header: frozen there, so the zones scroll under it.
+ZONE_HEADER_ROW = 11
 
 
-def _summary_sheet(workbook, projects, rounds, as_of: datetime.date, heading: str) -> None:
-    sheet = _sheet(workbook, "汇总", SUMMARY_COLUMNS, "A10")
-    title = WriteOnlyCell(sheet, value=heading)
-    title.font = _TITLE_FONT
-    sheet.append([title])
-    rates = three_rates(projects=projects, rounds=rounds.filter(held_on__lte=as_of), as_of=as_of)
-    sheet.append(_header(sheet, ["批次", "项目数", "总投资（万元）", "指标", "完成率", "目标"]))
-    targets = rates["targets"]
-    for batch, label, rate_name, rate_label in (
-        ("signed", "签约一批", "start_rate", "开工率"),
-        ("started", "开工一批", "statistics_rate", "入统率"),
-        ("started", "开工一批", "production_rate", "投产率"),
-        ("producing", "投产一批", "target_rate", "达效率"),
-        ("producing", "投产一批", "above_scale_rate", "达规入库率"),
-    ):
+def basis_text(basis: Basis) -> str:
+    terminated = "含终止项目" if basis.terminated_in_denominator else "不含已终止项目"
+    above_scale = "仅产业类项目" if basis.above_scale_industry_only else "全部项目"
+    return f"口径：三率分母{terminated}；达规入库率按{above_scale}计"
+
+
+def _summary_sheet(book, projects, rates, targets, basis, stalled, heading: str) -> None:
+    sheet = book.sheet("汇总", SUMMARY_COLUMNS, header_row=ZONE_HEADER_ROW)
+    sheet.write_string(0, 0, heading, book.title)
+    book.header(sheet, 1, ["批次", "项目数", "总投资（万元）", "指标", "完成率", "目标"])
+    for line, (batch, label, rate_name, rate_label) in enumerate(RATE_LINES, start=2):
         figures = rates[batch]
-        rate = figures[rate_name]
-        sheet.append(
-            _row(
-                sheet,
-                [
-                    label,
-                    figures["count"],
-                    Decimal(figures["total_investment"]),
-                    rate_label,
-                    _percent(rate),
-                    _percent(targets.get(rate_name)),
-                ],
-            )
+        target = targets.get(rate_name)
+        book.row(
+            sheet,
+            line,
+            [
+                label,
+                figures["count"],
+                Decimal(figures["total_investment"]),
+                rate_label,
+                Share(figures[rate_name]),
+                Share(target) if target is not None else "",
+            ],
         )
-    sheet.append([])
-    sheet.append(_header(sheet, [label for label, _ in SUMMARY_COLUMNS]))
-    stall_counts = {kind.name: Count("id", filter=stall_q(kind, as_of)) for kind in STALL_KINDS}
+    sheet.write_string(2 + len(RATE_LINES), 0, basis_text(basis), book.note)
+    book.header(sheet, ZONE_HEADER_ROW, [label for label, _ in SUMMARY_COLUMNS])
+    stall_counts = Counter((row.project.zone_id, row.kind) for row in stalled.values())
     by_zone = (
-        projects.values("zone__name")
+        projects.values("zone_id", "zone__name")
         .annotate(
             count=Count("id"),
             total=Sum("total_investment"),
             **{stage: Count("id", filter=Q(stage=stage)) for stage in Stage.values},
-            **stall_counts,
         )
         .order_by("zone__name")
     )
-    for zone in by_zone.iterator():
-        sheet.append(
-            _row(
-                sheet,
-                [
-                    zone["zone__name"],
-                    zone["count"],
-                    zone["total"] or Decimal("0"),
-                    *(zone[stage] for stage in Stage.values),
-                    *(zone[kind.name] for kind in STALL_KINDS),
-                ],
-            )
+    for line, zone in enumerate(by_zone.iterator(), start=ZONE_HEADER_ROW + 1):
+        book.row(
+            sheet,
+            line,
+            [
+                zone["zone__name"],
+                zone["count"],
+                zone["total"] or Decimal("0"),
+                *(zone[stage] for stage in Stage.values),
+                *(stall_counts[(zone["zone_id"], kind)] for kind in STALL_LABELS),
+            ],
         )
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 LEDGER_COLUMNS = [
@@ -248,10 +203,9 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _ledger_sheet(workbook, projects, as_of: datetime.date) -> None:
-    sheet = _sheet(workbook, "项目台账", LEDGER_COLUMNS, "C2")
-    sheet.print_title_rows = "1:1"
-    sheet.append(_header(sheet, [label for label, _ in LEDGER_COLUMNS]))
+def _ledger_sheet(book, projects, stalled, as_of: datetime.date) -> None:
+    sheet = book.sheet("项目台账", LEDGER_COLUMNS, frozen_columns=2)
+    book.header(sheet, 0, [label for label, _ in LEDGER_COLUMNS])
     month = as_of.replace(day=1)
     this_month = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)
     rows = (
@@ -269,10 +223,10 @@ def _ledger_sheet(workbook, projects, as_of: datetime.date) -> None:
         )
         .order_by("zone__name", "signed_on", "pk")
     )
+    light_column = len(LEDGER_COLUMNS) - 1
     for number, project in enumerate(rows.iterator(chunk_size=1000), start=1):
-        stall = stall_of(project, as_of)
+        stall = stalled.get(project.pk)
         light = _light(project, stall, as_of)
-        leader = project.leader.get_full_name() or project.leader.username if project.leader else ""
         values = [
             number,
             project.name,
@@ -282,7 +236,7 @@ def _ledger_sheet(workbook, projects, as_of: datetime.date) -> None:
             project.get_tier_display(),
             project.get_category_display(),
             project.total_investment,
-            _STAGE_LABEL[project.stage],
+            STAGE_LABELS[project.stage],
             project.signed_on,
             project.planned_start_on,
             project.started_on,
@@ -290,15 +244,21 @@ def _ledger_sheet(workbook, projects, as_of: datetime.date) -> None:
             project.producing_on,
             project.planned_target_on,
             project.at_target_on,
-            _KIND_LABEL[stall.kind] if stall else "",
+            STALL_LABELS[stall.kind] if stall else "",
             stall.days_over if stall else 0,
             project.month_investment,
             project.month_progress or "",
             "；".join(p.description for p in project.open_problems),
-            leader,
+            leader_name(project.leader),
             light,
         ]
-        sheet.append(_row(sheet, values, light=light, light_column=len(values) - 1))
+        book.row(sheet, number, values, fills={light_column: light})
+
+
+def leader_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
 
 
 def _light(project: Project, stall, as_of: datetime.date) -> str:
@@ -321,10 +281,9 @@ PROBLEM_COLUMNS = [
 ]
 
 
-def _problem_sheet(workbook, projects, as_of: datetime.date) -> None:
-    sheet = _sheet(workbook, "问题台账", PROBLEM_COLUMNS, "C2")
-    sheet.print_title_rows = "1:1"
-    sheet.append(_header(sheet, [label for label, _ in PROBLEM_COLUMNS]))
+def _problem_sheet(book, projects, as_of: datetime.date) -> None:
+    sheet = book.sheet("问题台账", PROBLEM_COLUMNS, frozen_columns=2)
+    book.header(sheet, 0, [label for label, _ in PROBLEM_COLUMNS])
     problems = (
         Problem.objects.filter(project__in=projects, status=Problem.Status.OPEN)
         .select_related("project__zone")
@@ -332,30 +291,29 @@ def _problem_sheet(workbook, projects, as_of: datetime.date) -> None:
     )
     for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1):
         overdue = max((as_of - problem.deadline).days, 0)
-        sheet.append(
-            _row(
-                sheet,
-                [
-                    number,
-                    problem.project.name,
-                    problem.project.zone.name,
-                    problem.get_category_display(),
-                    problem.get_coordination_level_display(),
-                    problem.description,
-                    problem.owner,
-                    problem.raised_on,
-                    problem.deadline,
-                    overdue,
-                ],
-                light="红" if overdue else None,
-                light_column=9,
-            )
+        book.row(
+            sheet,
+            number,
+            [
+                number,
+                problem.project.name,
+                problem.project.zone.name,
+                problem.get_category_display(),
+                problem.get_coordination_level_display(),
+                problem.description,
+                problem.owner,
+                problem.raised_on,
+                problem.deadline,
+                overdue,
+            ],
+            fills={9: "红"} if overdue else None,
         )
 
 
 def project_ledger_workbook(out: IO[bytes], *, projects: QuerySet[Project], as_of: datetime.date):
     """The project ledger sheet alone (项目台账), for the project list's "download this view"."""
-    workbook = Workbook(write_only=True)
+    stalled = {row.project.pk: row for row in stall_rows(projects, as_of=as_of)}
+    book = Workbook(out)
     with translation.override("zh-hans"):
-        _ledger_sheet(workbook, projects, as_of)
-    workbook.save(out)
+        _ledger_sheet(book, projects, stalled, as_of)
+    book.close()

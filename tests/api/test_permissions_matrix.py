@@ -290,18 +290,24 @@ THREE_RATE_FILTERS = [
 ]
 
 
+UNKNOWN_PLACES = {"zone": "?zone=nowhere", "city": "?city=不存在市", "activity": "?activity=999999"}
+
+
 @pytest.mark.parametrize(("role", "query"), THREE_RATE_FILTERS)
-def test_three_rates_narrowed_to_a_zone_city_or_round_out_of_scope_are_empty_batches(
+def test_three_rates_narrowed_to_a_zone_city_or_round_out_of_scope_answer_as_if_unknown(
     request, api, world, role, query
 ):
+    client = api(request.getfixturevalue(role))
     url = f"{V1}/reports/three-rates/" + query.format(foreign_round=world.rounds["foreign"].pk)
+    parameter = query[1:].split("=")[0]
 
-    response = api(request.getfixturevalue(role)).get(url)
+    response = client.get(url)
+    unknown = client.get(f"{V1}/reports/three-rates/" + UNKNOWN_PLACES[parameter])
 
-    assert response.status_code == 200
-    for batch in ("signed", "started", "producing"):
-        assert response.json()[batch]["count"] == 0
-        assert response.json()[batch]["total_investment"] == "0.00"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert parameter in response.json()["errors"]
+    assert as_text(response) == as_text(unknown)
 
 
 # --- one object: 200 in scope, 404 out of it, the same 404 as for nothing at all -------------
@@ -339,6 +345,11 @@ def test_reading_an_object_answers_200_in_scope_and_404_out_of_it(
         assert_nothing_out_of_scope(response, role)
         if endpoint in ("project", "history", "workbook"):
             assert MARKERS[area][0] in as_text(response)
+    elif endpoint == "workbook":
+        # a report names the parameter it cannot use: a 400, the same for unknown and foreign
+        assert response.status_code == 400
+        assert "zone" in response.json()["errors"]
+        assert_answered_as_if_absent(client, "get", path, None, response, world)
     else:
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
@@ -355,10 +366,10 @@ CITY_WORKBOOKS = [
     ("supervisor", "临汾市", 200),
     ("viewer", "临汾市", 200),
     ("foreign_supervisor", "晋城市", 200),
-    ("officer", "临汾市", 404),
-    ("zone_leader", "临汾市", 404),
-    ("supervisor", "晋城市", 404),
-    ("foreign_supervisor", "临汾市", 404),
+    ("officer", "临汾市", 400),
+    ("zone_leader", "临汾市", 400),
+    ("supervisor", "晋城市", 400),
+    ("foreign_supervisor", "临汾市", 400),
 ]
 
 
@@ -375,7 +386,8 @@ def test_a_citys_weekly_workbook_is_for_those_who_see_the_whole_city(
         assert_nothing_out_of_scope(response, role)
     else:
         absent = client.get(f"{V1}/reports/weekly.xlsx", {"city": "不存在市", "week": "2025-W26"})
-        assert (absent.status_code, as_text(absent)) == (404, as_text(response))
+        assert (absent.status_code, as_text(absent)) == (400, as_text(response))
+        assert "city" in response.json()["errors"]
 
 
 # --- the alert inbox is the caller's own ------------------------------------------------------

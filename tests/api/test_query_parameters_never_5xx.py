@@ -12,7 +12,6 @@ import datetime
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -75,19 +74,8 @@ def _queries(parameters: list[dict]) -> st.SearchStrategy[str]:
     return st.lists(pairs, max_size=6).map(urlencode)
 
 
-# The three rates' parameters are validated with the reports work of issue 11: until then an
-# `activity` id beyond 64 bits is a 500 there on SQLite (PostgreSQL answers). Strict, so the day
-# it is fixed this mark must go.
-KNOWN = {
-    "/api/v1/reports/three-rates/": pytest.mark.xfail(
-        connection.vendor == "sqlite",
-        strict=True,
-        reason="issue 11: three-rates `activity` beyond 64 bits is a 500 on SQLite",
-    )
-}
 OPERATIONS = [
-    pytest.param(path, parameters, id=path, marks=KNOWN.get(path, ()))
-    for path, parameters in read_operations(api_schema())
+    pytest.param(path, parameters, id=path) for path, parameters in read_operations(api_schema())
 ]
 
 

@@ -43,18 +43,27 @@ def test_three_rates_of_a_round_as_of_today(api, supervisor, batches, round_2024
     assert response.status_code == 200
     assert response.json() == {
         "as_of": "2025-06-30",
-        "signed": {"count": 4, "total_investment": "1001.00", "start_rate": 0.5},
+        "basis": {"terminated_in_denominator": True, "above_scale_industry_only": False},
+        "signed": {
+            "count": 4,
+            "total_investment": "1001.00",
+            "terminated": 1,
+            "start_rate": 0.5,
+        },
         "started": {
             "count": 2,
             "total_investment": "104000.00",
+            "terminated": 0,
             "statistics_rate": 0.5,
             "production_rate": 0.5,
         },
         "producing": {
             "count": 1,
             "total_investment": "52000.00",
+            "terminated": 0,
             "target_rate": 1.0,
             "above_scale_rate": 1.0,
+            "output_rate": None,
         },
         "targets": {"start_rate": 0.8, "production_rate": 0.4, "target_rate": 0.95},
     }
@@ -77,7 +86,12 @@ def test_an_empty_batch_has_null_rates(api, supervisor, batches, city):
 
     body = api(supervisor).get(RATES, {"activity": empty_round.pk}).json()
 
-    assert body["signed"] == {"count": 0, "total_investment": "0.00", "start_rate": None}
+    assert body["signed"] == {
+        "count": 0,
+        "total_investment": "0.00",
+        "terminated": 0,
+        "start_rate": None,
+    }
 
 
 def test_rounds_can_be_chosen_by_date_range(api, supervisor, batches):

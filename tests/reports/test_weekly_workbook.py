@@ -104,11 +104,16 @@ def test_the_problem_sheet_lists_open_problems_with_days_overdue(api, supervisor
         ("supervisor", {"zone": "jincheng-etdz", "week": "2025-W26"}),
     ],
 )
-def test_out_of_scope_is_404(request, api, meeting, who, query):
-    response = api(request.getfixturevalue(who)).get(URL, query)
+def test_out_of_scope_is_the_same_400_as_unknown(request, api, meeting, who, query):
+    client = api(request.getfixturevalue(who))
+    parameter = "zone" if "zone" in query else "city"
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    response = client.get(URL, query)
+    unknown = client.get(URL, {parameter: "nowhere", "week": "2025-W26"})
+
+    assert response.status_code == 400
+    assert response.json() == unknown.json()
+    assert parameter in response.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -149,3 +154,55 @@ def test_the_command_refuses_an_unknown_zone_and_leaves_no_file(meeting, tmp_pat
         )
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_summary_stores_rates_as_numbers_with_a_percent_format(api, supervisor, meeting):
+    summary = _open(api(supervisor).get(URL, {"city": "临汾市", "week": "2025-W26"}))["汇总"]
+
+    rows = {(row[0].value, row[3].value): row for row in summary.iter_rows(min_row=3, max_row=8)}
+    start_rate, target = rows[("签约一批", "开工率")][4], rows[("签约一批", "开工率")][5]
+    assert target.value == 0.8
+    assert target.number_format == "0.0%"
+    assert start_rate.value == "—"  # no round held: an empty batch
+    assert "口径" in summary["A9"].value
+
+
+def test_the_ledger_has_its_look_colours_freeze_panes_and_print_set_up(api, supervisor, meeting):
+    ProjectFactory(zone=meeting["stalled"].zone, name="新签约项目", signed_on="2025-06-01")
+    workbook = _open(api(supervisor).get(URL, {"city": "临汾市", "week": "2025-W26"}))
+    ledger = workbook["项目台账"]
+
+    header = next(ledger.iter_rows(max_row=1))
+    assert header[0].font.bold
+    assert header[0].fill.fgColor.rgb == "FFDDEBF7"
+    lights = {row[1].value: row[19] for row in ledger.iter_rows(min_row=2)}
+    assert lights["签而未落的铸件项目"].fill.fgColor.rgb == "FFF8696B"
+    assert lights["新签约项目"].value == "绿"
+    assert lights["新签约项目"].fill.fgColor.rgb == "FF63BE7B"
+    money = next(row[5] for row in ledger.iter_rows(min_row=2))
+    assert (money.value, money.number_format) == (52000, "#,##0.00")
+    planned = next(row[9] for row in ledger.iter_rows(min_row=2) if row[9].value)
+    assert planned.number_format == "yyyy-mm-dd"
+    assert ledger.column_dimensions["B"].width == pytest.approx(30, abs=1)
+    assert ledger.page_setup.orientation == "landscape"
+    assert ledger.page_setup.paperSize == 9
+    assert ledger.sheet_properties.pageSetUpPr.fitToPage
+    assert ledger.print_title_rows == "$1:$1"
+    assert workbook["汇总"].freeze_panes == "A13"
+    assert workbook["问题台账"].freeze_panes == "C2"
+
+
+def test_text_that_looks_like_a_formula_stays_text(api, supervisor, meeting):
+    ProjectFactory(zone=meeting["stalled"].zone, name='=HYPERLINK("http://x")', investor="=1+1")
+
+    ledger = _ledger(_open(api(supervisor).get(URL, {"city": "临汾市", "week": "2025-W26"})))
+
+    assert ledger['=HYPERLINK("http://x")']["投资方（建设单位）"] == "=1+1"
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "1999-W10", "2025-W00"])
+def test_weeks_at_the_extremes_are_a_400(api, supervisor, meeting, week):
+    response = api(supervisor).get(URL, {"city": "临汾市", "week": week})
+
+    assert response.status_code == 400
+    assert set(response.json()) >= {"code", "detail"}

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('projects', '0002_plausible_dates'),
+        ('reports', '0001_rate_basis_and_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
