@@ -175,13 +175,20 @@ def test_the_ledger_has_its_look_colours_freeze_panes_and_print_set_up(api, supe
     header = next(ledger.iter_rows(max_row=1))
     assert header[0].font.bold
     assert header[0].fill.fgColor.rgb == "FFDDEBF7"
-    lights = {row[1].value: row[19] for row in ledger.iter_rows(min_row=2)}
+    column = {cell.value: index for index, cell in enumerate(header)}
+    light, name = column["状态"], column["项目名称"]
+    lights = {row[name].value: row[light] for row in ledger.iter_rows(min_row=2)}
     assert lights["签而未落的铸件项目"].fill.fgColor.rgb == "FFF8696B"
     assert lights["新签约项目"].value == "绿"
     assert lights["新签约项目"].fill.fgColor.rgb == "FF63BE7B"
-    money = next(row[5] for row in ledger.iter_rows(min_row=2))
+    money = next(row[column["总投资（万元）"]] for row in ledger.iter_rows(min_row=2))
     assert (money.value, money.number_format) == (52000, "#,##0.00")
-    planned = next(row[9] for row in ledger.iter_rows(min_row=2) if row[9].value)
+    planned_production = column["计划投产"]
+    planned = next(
+        row[planned_production]
+        for row in ledger.iter_rows(min_row=2)
+        if row[planned_production].value
+    )
     assert planned.number_format == "yyyy-mm-dd"
     assert ledger.column_dimensions["B"].width == pytest.approx(30, abs=1)
     assert ledger.page_setup.orientation == "landscape"
