@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Enrollment, Problem, Project, Stage, Zone
-from projects.selectors import problem_overdue_q, stalled_q
+from projects.selectors import not_stalled_q, problem_overdue_q, stalled_q, with_stall
 
 # The largest id a 64-bit key holds; a larger number in a filter is a bad number, not a crash.
 MAX_ID = 2**63 - 1
@@ -65,8 +65,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(investor__icontains=value))
 
     def filter_stalled(self, queryset, name, value):
-        condition = stalled_q(as_of=timezone.localdate())
-        return queryset.filter(condition) if value else queryset.exclude(condition)
+        annotated = with_stall(queryset, as_of=timezone.localdate())
+        return annotated.filter(stalled_q() if value else not_stalled_q())
 
 
 class ProblemFilterSet(django_filters.FilterSet):

@@ -1,7 +1,11 @@
-"""Reads shared by the API, the pages and the reports: the "三未" stall definition.
+"""Reads shared by the API, the pages, the reports and the scan: the "三未" stall rule.
 
-Each is one indexed SQL condition on the stage-entry dates, evaluated as of any date, so a past
-week's ledger reads the same as it did that week.
+One rule, in SQL: as of any date, a live project's days in its stage beyond the stage's
+threshold (read from the ``StallThreshold`` rows inside the query, most specific first), or its
+days past the planned date of the next stage, whichever is larger. ``with_stall`` annotates a
+queryset with ``stall_kind``, ``since`` and ``days_over``; everything else filters, counts and
+orders on those annotations, so a past week's ledger reads as it did that week and an edited
+threshold changes the endpoint, the filter, the workbook and the scan alike.
 """
 
 from __future__ import annotations
@@ -9,32 +13,79 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Problem, Project, Stage
+from projects.models import Stage, StallThreshold
 
 
 @dataclass(frozen=True)
 class StallKind:
     name: str
+    stage: str  # the stage the project is stuck in
     entered: str  # the stage-entry date
     left: str  # the next stage's date, empty while the project is stalled
     planned: str  # the planned date of the next stage
-    threshold_days: int
 
 
-# Defaults of DESIGN.md §4: signed 180 days, started 365, producing 365.
 STALL_KINDS = (
-    StallKind("signed_not_started", "signed_on", "started_on", "planned_start_on", 180),
-    StallKind("started_not_producing", "started_on", "producing_on", "planned_production_on", 365),
-    StallKind("producing_not_at_target", "producing_on", "at_target_on", "planned_target_on", 365),
+    StallKind("signed_not_started", Stage.SIGNED, "signed_on", "started_on", "planned_start_on"),
+    StallKind(
+        "started_not_producing",
+        Stage.STARTED,
+        "started_on",
+        "producing_on",
+        "planned_production_on",
+    ),
+    StallKind(
+        "producing_not_at_target",
+        Stage.PRODUCING,
+        "producing_on",
+        "at_target_on",
+        "planned_target_on",
+    ),
 )
 STALL_KIND_NAMES = [kind.name for kind in STALL_KINDS]
 
 
+class DaysBetween(Func):
+    """Whole days from ``earlier`` to ``later``, two dates, as an integer in SQL."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def _compiled(self, compiler):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return later, earlier, (*later_params, *earlier_params)
+
+    def as_sql(self, compiler, connection, **extra):
+        later, earlier, params = self._compiled(compiler)
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        later, earlier, params = self._compiled(compiler)
+        return f"CAST(JULIANDAY({later}) - JULIANDAY({earlier}) AS INTEGER)", params
+
+
 def _in_stage_q(kind: StallKind, as_of: datetime.date) -> Q:
+    """In the kind's stage on ``as_of``: entered by then, not left, not terminated."""
     return (
         Q(**{f"{kind.entered}__lte": as_of})
         & (Q(**{f"{kind.left}__isnull": True}) | Q(**{f"{kind.left}__gt": as_of}))
@@ -42,64 +93,60 @@ def _in_stage_q(kind: StallKind, as_of: datetime.date) -> Q:
     )
 
 
-def stall_q(kind: StallKind, as_of: datetime.date) -> Q:
-    over_threshold = Q(**{f"{kind.entered}__lt": as_of - datetime.timedelta(kind.threshold_days)})
-    past_plan = Q(**{f"{kind.planned}__lt": as_of})
-    return _in_stage_q(kind, as_of) & (over_threshold | past_plan)
+def _threshold(kind: StallKind) -> Subquery:
+    """The most specific threshold row for the outer project's stage, zone category and tier."""
+    rows = (
+        StallThreshold.objects.filter(stage=kind.stage)
+        .filter(Q(zone_category=OuterRef("zone__category")) | Q(zone_category=""))
+        .filter(Q(tier=OuterRef("tier")) | Q(tier=""))
+        .order_by("-zone_category", "-tier")
+        .values("days")[:1]
+    )
+    return Subquery(rows, output_field=IntegerField())
 
 
-def stalled_q(*, as_of: datetime.date) -> Q:
-    condition = Q(pk__in=[])
-    for kind in STALL_KINDS:
-        condition |= stall_q(kind, as_of)
-    return condition
+def _per_kind(as_of: datetime.date, value, output_field) -> Case:
+    return Case(
+        *(When(_in_stage_q(kind, as_of), then=value(kind)) for kind in STALL_KINDS),
+        default=None,
+        output_field=output_field,
+    )
 
 
-@dataclass(frozen=True)
-class Stall:
-    project: Project
-    kind: str
-    days_over: int
-    since: datetime.date
+def with_stall(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """``projects`` annotated with ``stall_kind``, ``since`` and ``days_over`` as of a date.
 
-
-def stalls(projects, *, as_of: datetime.date, kind: str | None = None) -> list[Stall]:
-    """The 三未 ledger of ``projects`` (already scoped), most overdue first.
-
-    ``days_over`` is the larger of the overrun past the stage's threshold and the overrun past
-    the planned date of the next stage; ``since`` is the date the project entered its stage.
+    ``stall_kind`` is set for every live project (the stage it is in on that date); the project
+    is stalled when ``days_over`` is above zero. Filter with ``stalled_q()``.
     """
-    rows: list[Stall] = []
-    for stall_kind in STALL_KINDS:
-        if kind and stall_kind.name != kind:
-            continue
-        matching = projects.filter(stall_q(stall_kind, as_of)).select_related("zone", "leader")
-        for project in matching:
-            rows.append(_stall_of(project, stall_kind, as_of))
-    rows.sort(key=lambda row: (-row.days_over, row.project.pk))
-    return rows
+    day = Value(as_of, output_field=DateField())
+    over_threshold = _per_kind(
+        as_of, lambda kind: DaysBetween(day, F(kind.entered)) - _threshold(kind), IntegerField()
+    )
+    over_plan = _per_kind(as_of, lambda kind: DaysBetween(day, F(kind.planned)), IntegerField())
+    return projects.annotate(
+        stall_kind=_per_kind(as_of, lambda kind: Value(kind.name), CharField()),
+        since=_per_kind(as_of, lambda kind: F(kind.entered), DateField()),
+        days_over=Greatest(
+            Coalesce(over_threshold, over_plan), Coalesce(over_plan, over_threshold)
+        ),
+    )
 
 
-def stall_of(project: Project, as_of: datetime.date) -> Stall | None:
-    """The stall of one loaded project as of a date, or None; the same rule as ``stall_q``."""
-    for kind in STALL_KINDS:
-        entered, left = getattr(project, kind.entered), getattr(project, kind.left)
-        if entered is None or entered > as_of or (left is not None and left <= as_of):
-            continue
-        if project.terminated_on is not None and project.terminated_on <= as_of:
-            return None
-        stall = _stall_of(project, kind, as_of)
-        return stall if stall.days_over > 0 else None
-    return None
+def stalled_q(kind: str | None = None) -> Q:
+    """On a queryset from ``with_stall``: the stalled rows (of one kind)."""
+    condition = Q(days_over__gt=0)
+    return condition & Q(stall_kind=kind) if kind else condition
 
 
-def _stall_of(project: Project, kind: StallKind, as_of: datetime.date) -> Stall:
-    entered = getattr(project, kind.entered)
-    planned = getattr(project, kind.planned)
-    overruns = [(as_of - entered).days - kind.threshold_days]
-    if planned:
-        overruns.append((as_of - planned).days)
-    return Stall(project=project, kind=kind.name, days_over=max(overruns), since=entered)
+def not_stalled_q() -> Q:
+    return Q(days_over__lte=0) | Q(days_over__isnull=True)
+
+
+def stalls(projects: QuerySet, *, as_of: datetime.date, kind: str | None = None) -> QuerySet:
+    """The 三未 ledger of ``projects`` (already scoped): Project rows annotated with
+    ``stall_kind``, ``days_over`` and ``since``, most overdue first, then by id."""
+    return with_stall(projects, as_of=as_of).filter(stalled_q(kind)).order_by("-days_over", "pk")
 
 
 def problem_overdue_q(*, as_of: datetime.date) -> Q:
@@ -144,14 +191,17 @@ def traffic_light(
     """红: stalled (三未); 黄: the next stage's planned date is within 30 days, or an open
     problem is past its deadline; 绿: on track, and every project at target or terminated.
 
-    ``stall`` is the project's ``stall_of`` when the caller has it already.
+    The stall is the one SQL rule: ``stall`` (a row with ``kind`` and ``days_over``) when the
+    caller has it, otherwise the ``stall_kind`` and ``days_over`` of a ``with_stall`` queryset.
     """
-    stall = stall if stall is not None else stall_of(project, as_of)
-    if stall:
+    if stall is not None:
+        kind, days_over = stall.kind, stall.days_over
+    else:
+        kind, days_over = getattr(project, "stall_kind", None), getattr(project, "days_over", None)
+    if (days_over or 0) > 0:
         return Light(
             "red",
-            _("%(kind)s, %(days)s days over")
-            % {"kind": STALL_LABEL[stall.kind], "days": stall.days_over},
+            _("%(kind)s, %(days)s days over") % {"kind": STALL_LABEL[kind], "days": days_over},
         )
     if project.stage in _NEXT_PLAN:
         field, label = _NEXT_PLAN[project.stage]

@@ -6,6 +6,7 @@ from projects.models.ledgers import Milestone, Problem, ProgressReport
 from projects.models.people import Membership
 from projects.models.places import City, Zone
 from projects.models.projects import Project
+from projects.models.rules import StallThreshold
 from projects.models.scope import ScopedQuerySet
 from projects.stages import (
     LIVE_STAGES,
@@ -34,6 +35,7 @@ __all__ = [
     "Project",
     "ScopedQuerySet",
     "Stage",
+    "StallThreshold",
     "Transition",
     "Zone",
     "not_before_2000",

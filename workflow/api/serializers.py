@@ -45,12 +45,14 @@ class TransitionLogSerializer(serializers.ModelSerializer):
 
 
 class StallSerializer(serializers.Serializer):
-    project = serializers.IntegerField(source="project.pk")
-    project_name = serializers.CharField(source="project.name")
-    zone = serializers.CharField(source="project.zone.code")
-    stage = serializers.CharField(source="project.stage")
-    leader = serializers.CharField(source="project.leader.username", allow_null=True, default=None)
-    kind = serializers.ChoiceField(choices=STALL_KIND_NAMES)
+    """A row of ``projects.selectors.stalls``: a project annotated with its stall."""
+
+    project = serializers.IntegerField(source="pk")
+    project_name = serializers.CharField(source="name")
+    zone = serializers.CharField(source="zone.code")
+    stage = serializers.CharField()
+    leader = serializers.CharField(source="leader.username", allow_null=True, default=None)
+    kind = serializers.ChoiceField(source="stall_kind", choices=STALL_KIND_NAMES)
     days_over = serializers.IntegerField()
     since = serializers.DateField()
 

@@ -116,7 +116,8 @@ class HistoryView(generics.ListAPIView):
 class StallListView(generics.GenericAPIView):
     """The 三未 ledger as of a date (default today in Asia/Shanghai), most overdue first.
 
-    `since` is the date the project entered the stage it is stuck in.
+    `since` is the date the project entered the stage it is stuck in. Filtered, counted, ordered
+    and paginated in SQL; the thresholds come from the stall-threshold rows in the same query.
     """
 
     permission_classes = [IsMember]
@@ -135,6 +136,6 @@ class StallListView(generics.GenericAPIView):
             projects = projects.filter(zone__city__name=params["city"])
         rows = stalls(
             projects, as_of=params.get("as_of") or timezone.localdate(), kind=params.get("kind")
-        )
+        ).select_related("zone", "leader")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
