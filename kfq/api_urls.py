@@ -7,7 +7,12 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from notifications.api.views import AlertViewSet
+from notifications.api.views import (
+    AlertViewSet,
+    InterviewListView,
+    LetterDocumentView,
+    LetterViewSet,
+)
 from projects.api.views import (
     ActivityViewSet,
     EnrollmentListView,
@@ -44,6 +49,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("letters", LetterViewSet, basename="letter")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -65,6 +71,8 @@ urlpatterns = [
     path("projects/<int:pk>/problems/", ProjectProblemListView.as_view(), name="project-problems"),
     path("projects/<int:pk>/progress/", ProgressListView.as_view(), name="project-progress"),
     path("stalls/", StallListView.as_view(), name="stalls"),
+    path("interviews/", InterviewListView.as_view(), name="interviews"),
+    path("letters/<int:pk>/document.docx", LetterDocumentView.as_view(), name="letter-document"),
     path("reports/three-rates/", ThreeRatesView.as_view(), name="three-rates"),
     path("reports/weekly.xlsx", WeeklyWorkbookView.as_view(), name="weekly-workbook"),
     path("imports/ledger-template.xlsx", LedgerTemplateView.as_view(), name="ledger-template"),

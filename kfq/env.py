@@ -47,3 +47,32 @@ def env_required(name: str, why: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in the environment {why}.")
     return value
+
+
+def env_email(name: str, default: str) -> dict[str, object]:
+    """Django's e-mail settings from one URL: ``console://``, ``locmem://``, ``dummy://``, or
+    ``smtp://user:password@host:port`` (``smtp+tls://`` for STARTTLS, ``smtps://`` for TLS)."""
+    from urllib.parse import unquote, urlsplit
+
+    raw = os.environ.get(name, default)
+    url = urlsplit(raw)
+    simple = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if url.scheme in simple:
+        return {"EMAIL_BACKEND": simple[url.scheme]}
+    if url.scheme not in {"smtp", "smtp+tls", "smtps"} or not url.hostname:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an e-mail URL (console://, smtp://user:pass@host:port)."
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_TLS": url.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+    }

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kfq.env import env_bool, env_int, env_list, env_required, env_str
+from kfq.env import env_bool, env_email, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KFQ_VAR_DIR", str(BASE_DIR / "var")))
@@ -201,8 +201,8 @@ SPECTACULAR_SETTINGS = {
         "The API zone systems call: zones, rounds, projects, stage transitions, history, the "
         "三未 ledger and the three rates. Authenticate with `Authorization: Token <key>` "
         "(POST /api/v1/auth/token/). Errors are `{code, detail}`; `detail` follows "
-        "Accept-Language (zh-hans by default, en). The alert inbox reads real alert rows, but "
-        "nothing writes them yet: the deadline and stall scan arrives with the alerts work."
+        "Accept-Language (zh-hans by default, en). Alerts come from the daily deadline and stall "
+        "scan; warning letters and the interview list from its escalation ladder."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
@@ -236,6 +236,23 @@ CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Alerts (docs/alerts.md): e-mail from EMAIL_URL (the console by default, as in the embedded
+# run), the outbox's lease and back-off, and the robots' rate.
+globals().update(env_email("EMAIL_URL", "console://"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kfq-alerts@localhost")
+DELIVERY_LEASE = datetime.timedelta(seconds=env_int("DELIVERY_LEASE_SECONDS", 300))
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_RETRY_BASE = datetime.timedelta(minutes=1)
+DELIVERY_RETRY_CAP = datetime.timedelta(hours=6)
+ROBOT_MESSAGES_PER_MINUTE = 20  # WeCom's and DingTalk's documented limit per robot
+ROBOT_DIGEST_MAX_ITEMS = 20
+EMAIL_DIGEST_MAX_ITEMS = 50
+# A scan when a worker starts (the embedded run shows alerts at once); off in production, where
+# beat's 07:30 entry runs it.
+SCAN_ON_WORKER_START = env_bool("SCAN_ON_WORKER_START", DEBUG)
+MEDIA_ROOT = VAR_DIR / "media"  # the cities' uploaded letter templates
+MEDIA_URL = "media/"
 
 # Production hardening: on unless DEBUG, each switchable for a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

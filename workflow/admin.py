@@ -5,9 +5,9 @@ from django.utils.translation import ngettext
 
 from projects.admin import ProjectAdmin, ScopedAdminMixin
 from projects.errors import Refusal
-from projects.models import Project
+from projects.models import Project, StallThreshold
 from workflow.forms import TransitionForm
-from workflow.models import TransitionLog
+from workflow.models import CityRules, EscalationLevel, TransitionLog
 from workflow.services import TRANSITIONS, TransitionSpec, project_transition
 
 
@@ -107,3 +107,45 @@ admin.site.unregister(Project)
 class ProjectWorkflowAdmin(ProjectAdmin):
     inlines = [*ProjectAdmin.inlines, TransitionLogInline]
     actions = [transition_action(spec) for spec in TRANSITIONS.values()]
+
+
+@admin.register(StallThreshold)
+class StallThresholdAdmin(admin.ModelAdmin):
+    """The 三未 thresholds; the stalls endpoint, the project filter, the workbooks and the scan
+    read these rows in their SQL, so an edit applies everywhere at once."""
+
+    list_display = ["stage", "zone_category", "tier", "days"]
+    list_filter = ["stage", "zone_category", "tier"]
+    list_editable = ["days"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A stage's default row stays: without it only the planned dates would stall a project.
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    """The four levels of the ladder: when each starts and who hears of it."""
+
+    list_display = [
+        "level",
+        "starts_at_days",
+        "to_officer",
+        "to_leader",
+        "to_zone_leaders",
+        "to_supervisors",
+    ]
+    list_editable = ["starts_at_days"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CityRules)
+class CityRulesAdmin(admin.ModelAdmin):
+    list_display = ["city", "milestone_reminder_days", "ack_stops_climb"]

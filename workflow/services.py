@@ -22,6 +22,7 @@ from projects.guards import output_reached_or_confirmed
 from projects.models import Project
 from projects.stages import FORWARD_STAGES, PREVIOUS_STAGE, TRANSITION_FIELDS, Stage, Transition
 from workflow.models import TransitionLog
+from workflow.signals import project_transitioned
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def project_transition(
                 by=by if getattr(by, "pk", None) else None,
                 note=note,
             )
+            project_transitioned.send(sender=Project, project=locked, name=name)
     except ConcurrentTransition:
         raise VersionConflict() from None
     return locked

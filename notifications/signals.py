@@ -1,0 +1,15 @@
+"""Changes that may clear a finding: after they commit, pending deliveries of findings that no
+longer hold are cancelled (``services.deliveries_cancel_cleared``)."""
+
+from __future__ import annotations
+
+from notifications.services import project_changed
+
+
+def on_transition(sender, project, **kwargs) -> None:
+    project_changed(project_id=project.pk)
+
+
+def on_ledger_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        project_changed(project_id=instance.project_id)

@@ -1,0 +1,46 @@
+"""Celery tasks: thin, idempotent wrappers of the services (a unique key in the database, not a
+hope). Beat runs ``scan_task`` daily at 07:30 Asia/Shanghai and the sender and sweeper every
+minute (rows of django-celery-beat, created by a data migration, editable in the admin)."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+
+from notifications.services import deliveries_send_due, deliveries_sweep, zone_scan
+from projects.models import Zone
+
+
+@shared_task
+def scan_task(as_of: str | None = None) -> int:
+    """Fan out: one task per zone, so a province or the country spreads over every worker."""
+    zone_ids = list(Zone.objects.order_by("pk").values_list("pk", flat=True))
+    for zone_id in zone_ids:
+        scan_zone_task.delay(zone_id, as_of)
+    return len(zone_ids)
+
+
+@shared_task
+def scan_zone_task(zone_id: int, as_of: str | None = None) -> int:
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    return zone_scan(zone_id=zone_id, as_of=day)
+
+
+@shared_task
+def deliveries_send_task() -> int:
+    return deliveries_send_due()
+
+
+@shared_task
+def deliveries_sweep_task() -> int:
+    return deliveries_sweep()
+
+
+@worker_ready.connect
+def _scan_on_start(sender=None, **kwargs) -> None:
+    """The embedded run: a scan as soon as the worker is up, so the inboxes fill at once."""
+    if settings.SCAN_ON_WORKER_START:
+        scan_task.delay()
