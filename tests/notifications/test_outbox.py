@@ -94,9 +94,7 @@ def test_a_project_that_starts_before_delivery_sends_nothing(
 
     # when the project starts before the outbox sends
     with django_capture_on_commit_callbacks(execute=True):
-        project_transition(
-            project=stalled_project, name="start", by=supervisor, effective_on=AS_OF
-        )
+        project_transition(project=stalled_project, name="start", by=supervisor, effective_on=AS_OF)
 
     # then its pending delivery is cancelled and nothing goes out
     assert Delivery.objects.get().status == "cancelled"
@@ -174,9 +172,7 @@ def test_a_daily_digest_goes_at_half_past_eight_on_working_mornings(officer, rai
     assert delivery_time(preference, raised) == delivered
 
 
-def test_a_digest_bundles_the_days_alerts_into_one_email(
-    make_project, mailed_officer, settings
-):
+def test_a_digest_bundles_the_days_alerts_into_one_email(make_project, mailed_officer, settings):
     # given an officer who wants a daily digest, and two stalled projects found at 07:30
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Preference.objects.create(user=mailed_officer, daily_digest=True)
