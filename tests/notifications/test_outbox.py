@@ -18,6 +18,7 @@ from notifications.services import (
     delivery_time,
     scan,
 )
+from projects.errors import TransitionNotAllowed
 from projects.models import Problem
 from workflow.services import project_transition
 
@@ -127,7 +128,7 @@ def test_a_resolved_problem_cancels_its_pending_delivery_only(
 def test_a_rolled_back_transition_cancels_nothing(stalled_project, supervisor):
     scan(as_of=AS_OF)
 
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal rolls back
+    with pytest.raises(TransitionNotAllowed):
         project_transition(
             project=stalled_project, name="put_into_production", by=supervisor, effective_on=AS_OF
         )

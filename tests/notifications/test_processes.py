@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -118,4 +117,3 @@ def test_a_worker_killed_after_claiming_is_sent_exactly_once_after_the_lease(
     (request,) = robot_server.requests
     lines = [x for x in request["json"]["markdown"]["content"].splitlines() if x.startswith("- ")]
     assert len(lines) == rows.count()
-    assert settings.DELIVERY_LEASE == datetime.timedelta(minutes=5)

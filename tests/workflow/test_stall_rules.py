@@ -39,17 +39,14 @@ def test_a_project_stalls_the_day_after_its_stage_threshold(
     projects = {}
     for offset in (-1, 0, 1):
         entered = _days_ago(threshold + offset)
-        project = make_project(Stage.SIGNED, signed_on=entered - datetime.timedelta(days=400))
-        project.refresh_from_db()
-        if stage != Stage.SIGNED:
-            Project.objects.filter(pk=project.pk).update(
-                signed_on=entered - datetime.timedelta(days=2),
-                started_on=entered if stage == Stage.STARTED else entered,
-                producing_on=entered if stage == Stage.PRODUCING else None,
-                stage=stage,
-            )
-        else:
-            Project.objects.filter(pk=project.pk).update(signed_on=entered)
+        dates = {"signed_on": entered}
+        if stage in (Stage.STARTED, Stage.PRODUCING):
+            dates = {"signed_on": entered - datetime.timedelta(days=2), "started_on": entered}
+        if stage == Stage.PRODUCING:
+            dates["started_on"] = entered - datetime.timedelta(days=1)
+            dates["producing_on"] = entered
+        project = make_project(signed_on=dates["signed_on"])
+        Project.objects.filter(pk=project.pk).update(stage=stage, **dates)
         projects[offset] = project.pk
 
     # when the ledger is read as of today
@@ -60,7 +57,8 @@ def test_a_project_stalls_the_day_after_its_stage_threshold(
     assert projects[0] not in ledger
     assert ledger[projects[1]]["days_over"] == 1
     assert ledger[projects[1]]["since"] == _days_ago(threshold + 1).isoformat()
-    assert Project.objects.filter(pk=projects[1]).values_list(date_field, flat=True).get()
+    entered = Project.objects.values_list(date_field, flat=True).get(pk=projects[1])
+    assert entered == _days_ago(threshold + 1)
 
 
 def test_the_most_specific_threshold_wins(make_project, zone_a):
