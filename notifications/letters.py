@@ -2,7 +2,7 @@
 
 The template is a Word file with docxtpl (Jinja) placeholders; a city may upload its own in the
 admin, otherwise ``letter_templates/default.docx`` is used. Issuing a letter is part of the scan
-(``services.letter_issue``); this module renders and answers.
+(``services.letters_issue``); this module renders and answers.
 """
 
 from __future__ import annotations

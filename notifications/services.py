@@ -155,7 +155,7 @@ def alerts_raise(*, zone: Zone, found: list[Finding], as_of: datetime.date, rule
                 )
             )
     Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    _letters_and_interviews(zone=zone, raises=raises, as_of=as_of)
+    _letters_and_interviews(zone=zone, raises=raises, as_of=as_of, names=people["projects"])
     return list(Alert.objects.filter(scan=token).order_by("pk"))
 
 
@@ -256,21 +256,18 @@ def alert_message(finding: Finding, project_name: str) -> str:
 # Warning letters and interviews
 
 
-def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of) -> None:
+def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of, names: dict) -> None:
     """A letter for each finding at the letter level or above, the interview list for those at
-    the interview level: once per finding (unique constraints), one query to skip the known."""
+    the interview level: once per finding (unique constraints), a few queries per zone."""
     at_least = {
         rank: [r.finding for r in raises if LEVELS.index(r.top.level) >= rank]
         for rank in (LEVELS.index(Level.LETTER), LEVELS.index(Level.INTERVIEW))
     }
     letter_findings, interview_findings = at_least.values()
-    if letter_findings:
-        issued = set(
-            Letter.objects.filter(zone=zone).values_list("project_id", "rule", "due_period")
-        )
-        for finding in letter_findings:
-            if finding.key not in issued:
-                letter_issue(zone=zone, finding=finding, as_of=as_of)
+    issued = _issued(zone) if letter_findings else set()
+    todo = [finding for finding in letter_findings if finding.key not in issued]
+    if todo:
+        letters_issue(zone=zone, found=todo, as_of=as_of, names=names)
     Interview.objects.bulk_create(
         [
             Interview(
@@ -288,42 +285,47 @@ def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of) -> None:
     )
 
 
-def letter_issue(*, zone: Zone, finding: Finding, as_of: datetime.date) -> Letter:
-    """The finding's warning letter, numbered per city and year (e.g. 临开建函〔2026〕12号).
+def _issued(zone: Zone) -> set[tuple[int, str, str]]:
+    return set(Letter.objects.filter(zone=zone).values_list("project_id", "rule", "due_period"))
 
-    The city's sequence row is locked while the number is taken, so numbers have no gaps and
-    no twins, and a second scan waiting on the lock finds the letter already issued.
+
+def letters_issue(
+    *, zone: Zone, found: list[Finding], as_of: datetime.date, names: dict
+) -> list[Letter]:
+    """The findings' warning letters, numbered per city and year (e.g. 临开建函〔2026〕12号).
+
+    The city's sequence row is locked while the numbers are taken, so numbers have no gaps and
+    no twins; a second scan waiting on the lock re-reads the issued letters and skips them.
     """
-    existing = Letter.objects.filter(
-        project_id=finding.project_id, rule=finding.rule, due_period=finding.due_period
-    ).first()
-    if existing:
-        return existing
     LetterSequence.objects.get_or_create(city_id=zone.city_id, year=as_of.year)
-    sequence = LetterSequence.objects.select_for_update().get(city_id=zone.city_id, year=as_of.year)
-    existing = Letter.objects.filter(
-        project_id=finding.project_id, rule=finding.rule, due_period=finding.due_period
-    ).first()
-    if existing:
-        return existing
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    options = LetterSettings.of(zone.city)
-    project_name = Project.objects.values_list("name", flat=True).get(pk=finding.project_id)
-    return Letter.objects.create(
-        city_id=zone.city_id,
-        year=as_of.year,
-        serial=sequence.last,
-        number=f"{options.number_prefix}〔{as_of.year}〕{sequence.last}号",
-        project_id=finding.project_id,
-        zone=zone,
-        rule=finding.rule,
-        due_period=finding.due_period,
-        finding=alert_message(finding, project_name),
-        days_over=finding.days_over,
-        issued_on=as_of,
-        reply_due_on=as_of + datetime.timedelta(days=options.reply_days),
+    sequence = LetterSequence.objects.select_for_update().get(
+        city_id=zone.city_id, year=as_of.year
     )
+    issued = _issued(zone)
+    options = LetterSettings.of(zone.city)
+    letters = []
+    for finding in found:
+        if finding.key in issued:
+            continue
+        sequence.last += 1
+        letters.append(
+            Letter(
+                city_id=zone.city_id,
+                year=as_of.year,
+                serial=sequence.last,
+                number=f"{options.number_prefix}〔{as_of.year}〕{sequence.last}号",
+                project_id=finding.project_id,
+                zone=zone,
+                rule=finding.rule,
+                due_period=finding.due_period,
+                finding=alert_message(finding, names[finding.project_id]["name"]),
+                days_over=finding.days_over,
+                issued_on=as_of,
+                reply_due_on=as_of + datetime.timedelta(days=options.reply_days),
+            )
+        )
+    sequence.save(update_fields=["last"])
+    return Letter.objects.bulk_create(letters, batch_size=500)
 
 
 def letter_reply_findings(projects, *, as_of: datetime.date) -> list[Finding]:
