@@ -298,9 +298,7 @@ def letters_issue(
     no twins; a second scan waiting on the lock re-reads the issued letters and skips them.
     """
     LetterSequence.objects.get_or_create(city_id=zone.city_id, year=as_of.year)
-    sequence = LetterSequence.objects.select_for_update().get(
-        city_id=zone.city_id, year=as_of.year
-    )
+    sequence = LetterSequence.objects.select_for_update().get(city_id=zone.city_id, year=as_of.year)
     issued = _issued(zone)
     options = LetterSettings.of(zone.city)
     letters = []

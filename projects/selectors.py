@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Stage, StallThreshold
+from projects.models import Problem, Project, Stage, StallThreshold
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _in_stage_q(kind: StallKind, as_of: datetime.date) -> Q:
     )
 
 
-def _threshold(kind: StallKind) -> Subquery:
+def _threshold(kind: StallKind) -> Coalesce:
     """The most specific threshold row for the outer project's stage, zone category and tier."""
     rows = (
         StallThreshold.objects.filter(stage=kind.stage)
@@ -102,7 +102,11 @@ def _threshold(kind: StallKind) -> Subquery:
         .order_by("-zone_category", "-tier")
         .values("days")[:1]
     )
-    return Subquery(rows, output_field=IntegerField())
+    return Coalesce(
+        Subquery(rows, output_field=IntegerField()),
+        Value(StallThreshold.DEFAULT_DAYS[kind.stage]),
+        output_field=IntegerField(),
+    )
 
 
 def _per_kind(as_of: datetime.date, value, output_field) -> Case:

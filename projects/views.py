@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from projects.filtersets import filter_projects
 from projects.forms import ProjectFilterForm, StallFilterForm
 from projects.models import Project, Stage
-from projects.selectors import STALL_LABEL, overdue_problem_exists, stalls
+from projects.selectors import STALL_LABEL, overdue_problem_exists, stalls, with_stall
 from projects.tables import ProjectTable
 
 PER_PAGE = 25
@@ -36,7 +36,8 @@ def project_list(request):
     )
     total = sum(counts.values())
     table = ProjectTable(
-        projects.select_related("zone")
+        with_stall(projects, as_of=today)
+        .select_related("zone")
         .annotate(has_overdue_problem=overdue_problem_exists(today))
         .order_by("-signed_on", "-pk"),
         as_of=today,
@@ -74,16 +75,17 @@ def stall_list(request):
         kind = form.cleaned_data["kind"] or None
     elif form.is_bound:
         projects = projects.none()
-    rows = [
+    rows = stalls(projects, as_of=today, kind=kind).select_related("zone", "leader")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [
         {
-            "project": row.project,
-            "kind": STALL_LABEL[row.kind],
+            "project": row,
+            "kind": STALL_LABEL[row.stall_kind],
             "days_over": row.days_over,
             "since": row.since,
         }
-        for row in stalls(projects, as_of=today, kind=kind)
+        for row in page.object_list
     ]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -18,7 +18,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from projects.errors import NotFound, Refusal
 from projects.models import Milestone, Problem, ProgressReport, Project
-from projects.selectors import overdue_problem_exists, project_timeline, traffic_light
+from projects.selectors import (
+    overdue_problem_exists,
+    project_timeline,
+    traffic_light,
+    with_stall,
+)
 from workflow.forms import TransitionPageForm
 from workflow.models import TransitionLog
 from workflow.services import (
@@ -33,7 +38,7 @@ from workflow.services import (
 def project_detail(request, pk: int):
     today = timezone.localdate()
     project = get_object_or_404(
-        Project.objects.restrict(request.user)
+        with_stall(Project.objects.restrict(request.user), as_of=today)
         .select_related("zone__city", "leader", "officer")
         .annotate(has_overdue_problem=overdue_problem_exists(today)),
         pk=pk,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0001_initial'),
-        ('projects', '0003_stall_thresholds'),
+        ('projects', '0004_stall_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

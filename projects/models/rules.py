@@ -24,6 +24,9 @@ class StallThreshold(models.Model):
     """
 
     STAGES = [(s.value, s.label) for s in (Stage.SIGNED, Stage.STARTED, Stage.PRODUCING)]
+    # DESIGN.md §4's defaults: the migration writes them as each stage's default row, and the
+    # stall query falls back on them only where that row is missing (a flushed test database).
+    DEFAULT_DAYS = {Stage.SIGNED: 180, Stage.STARTED: 365, Stage.PRODUCING: 365}
 
     stage = models.CharField(_("stage"), max_length=20, choices=STAGES)
     zone_category = models.CharField(

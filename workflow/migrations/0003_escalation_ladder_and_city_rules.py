@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_stall_thresholds'),
-        ('workflow', '0001_initial'),
+        ('projects', '0004_stall_thresholds'),
+        ('workflow', '0002_plausible_dates_and_money_everywhere'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_plausible_dates'),
+        ('projects', '0003_plausible_dates_and_money_everywhere'),
     ]
 
     operations = [
