@@ -81,7 +81,7 @@ class ChannelForm(forms.ModelForm):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = ChannelForm
     list_display = ["name", "kind", "zone", "city", "masked_url", "enabled", "last_error_at"]
     list_filter = ["kind", "enabled"]
@@ -93,7 +93,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The outbox: what was sent, what waits, what failed and why."""
 
     list_display = [
@@ -122,12 +122,12 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "email", "daily_digest", "quiet_from", "quiet_until"]
 
 
 @admin.register(LetterSettings)
-class LetterSettingsAdmin(admin.ModelAdmin):
+class LetterSettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["city", "number_prefix", "reply_days", "template"]
 
 

@@ -129,18 +129,26 @@ def alerts_raise(*, zone: Zone, found: list[Finding], as_of: datetime.date, rule
     if not raises:
         return []
     people = _people(zone, {r.finding.project_id for r in raises})
+    known = _raised(zone)
     token = uuid.uuid4().hex
     rows = []
     now = timezone.now()
     for item in raises:
         finding = item.finding
         project = people["projects"][finding.project_id]
-        message = alert_message(finding, project["name"])
         level_of: dict[int, str] = {}
         for level in item.reached:
             for recipient in _recipients(level, project, people):
                 level_of[recipient] = level.level
-        for recipient, level in sorted(level_of.items()):
+        missing = sorted(
+            (recipient, level)
+            for recipient, level in level_of.items()
+            if (recipient, *finding.key, level) not in known
+        )
+        if not missing:
+            continue
+        message = alert_message(finding, project["name"])
+        for recipient, level in missing:
             rows.append(
                 Alert(
                     recipient_id=recipient,
@@ -168,6 +176,16 @@ def _levels_reached(ladder: list[EscalationLevel], finding: Finding) -> list[Esc
             if finding.days_over >= level.starts_at_days and LEVELS.index(level.level) <= ceiling
         ),
         key=lambda level: LEVELS.index(level.level),
+    )
+
+
+def _raised(zone: Zone) -> set[tuple[int, int, str, str, str]]:
+    """The zone's alerts already raised, so a daily re-scan builds and inserts only new ones
+    (the unique key still decides when two scans race)."""
+    return set(
+        Alert.objects.filter(project__zone=zone).values_list(
+            "recipient_id", "project_id", "rule", "due_period", "level"
+        )
     )
 
 

@@ -110,7 +110,7 @@ class ProjectWorkflowAdmin(ProjectAdmin):
 
 
 @admin.register(StallThreshold)
-class StallThresholdAdmin(admin.ModelAdmin):
+class StallThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The 三未 thresholds; the stalls endpoint, the project filter, the workbooks and the scan
     read these rows in their SQL, so an edit applies everywhere at once."""
 
@@ -126,7 +126,7 @@ class StallThresholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationLevel)
-class EscalationLevelAdmin(admin.ModelAdmin):
+class EscalationLevelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The four levels of the ladder: when each starts and who hears of it."""
 
     list_display = [
@@ -147,5 +147,5 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(CityRules)
-class CityRulesAdmin(admin.ModelAdmin):
+class CityRulesAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["city", "milestone_reminder_days", "ack_stops_climb"]
