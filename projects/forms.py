@@ -4,10 +4,12 @@ The filter form only renders and keeps the choices in the user's scope; the filt
 the API's ``ProjectFilterSet``, so a page and the API answer the same question the same way.
 """
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Activity, Enrollment, Project, Stage, Zone
+from projects.models import Activity, Enrollment, Problem, Project, Stage, Zone
 from projects.selectors import STALL_KIND_NAMES, STALL_LABEL
 
 _ANY = [("", _("any"))]
@@ -67,3 +69,76 @@ class StallFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         zones = Zone.objects.restrict(user).order_by("code").values_list("code", "name")
         self.fields["zone"].choices = _ANY + list(zones)
+
+
+# The project page's small forms: they only read the input; the services write and refuse.
+
+
+def _date(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+
+def _text(label, *, required=True, rows=None, max_length=None) -> forms.CharField:
+    widget = (
+        forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": rows})
+        if rows
+        else forms.TextInput(attrs={"class": "form-control form-control-sm"})
+    )
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+
+
+class ProblemForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("category"), choices=Problem.Category.choices, widget=_select()
+    )
+    coordination_level = forms.ChoiceField(
+        label=_("coordination level"),
+        choices=Problem.Level.choices,
+        initial=Problem.Level.ZONE,
+        widget=_select(),
+    )
+    description = _text(_("description"), rows=2)
+    owner = _text(_("owner"), max_length=100)
+    raised_on = _date(_("raised on"))
+    deadline = _date(_("deadline"))
+
+
+class ResolveForm(forms.Form):
+    resolved_on = _date(_("resolved on"))
+    resolution = _text(_("resolution"), required=False, rows=2)
+
+
+class ProgressForm(forms.Form):
+    month = forms.CharField(
+        label=_("month"),
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm"}),
+    )
+    investment_completed = forms.DecimalField(
+        label=_("investment completed (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"}),
+    )
+    image_progress = _text(_("image progress"), required=False, rows=2)
+
+    def clean_month(self):
+        """``2025-06`` (a month input) or a full date: the first day of that month."""
+        text = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in text.split("-")[:2])
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
+
+
+class MilestoneForm(forms.Form):
+    name = _text(_("name"), max_length=100)
+    planned_on = _date(_("planned on"))
+    note = _text(_("note"), required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = _date(_("done on"))

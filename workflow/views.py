@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from projects.errors import NotFound, Refusal
-from projects.models import Milestone, Problem, ProgressReport, Project
+from projects.models import Project
 from projects.selectors import (
     overdue_problem_exists,
     project_timeline,
     traffic_light,
     with_stall,
 )
+from projects.views import ledger_context
 from workflow.forms import TransitionPageForm
 from workflow.models import TransitionLog
 from workflow.services import (
@@ -43,7 +44,7 @@ def project_detail(request, pk: int):
         .annotate(has_overdue_problem=overdue_problem_exists(today)),
         pk=pk,
     )
-    milestones = list(Milestone.objects.filter(project=project).order_by("planned_on", "pk"))
+    ledgers = ledger_context(project, request.user)
     offered = [
         {
             "option": option,
@@ -61,18 +62,17 @@ def project_detail(request, pk: int):
         request,
         "workflow/project_detail.html",
         {
+            **ledgers,
             "nav": "projects",
             "project": project,
             "light": traffic_light(
                 project, as_of=today, has_overdue_problem=project.has_overdue_problem
             ),
-            "timeline": project_timeline(project, milestones, as_of=today),
+            "timeline": project_timeline(project, ledgers["milestones"], as_of=today),
             "history": TransitionLog.objects.filter(project=project)
             .select_related("by")
             .order_by("recorded_at", "pk"),
             "offered": offered,
-            "problems": Problem.objects.filter(project=project).order_by("status", "deadline"),
-            "progress": ProgressReport.objects.filter(project=project).order_by("-month")[:12],
             "enrollments": project.enrollments.select_related("activity").order_by(
                 "activity__held_on"
             ),

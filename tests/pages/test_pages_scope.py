@@ -74,6 +74,14 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
     targets = _targets(client, supervisor, secret)
     assert reverse("reports:project-list-xlsx") + "?zone=linfen-etdz&stalled=true" in targets
     own = f"/projects/{secret.pk}/"
+    ledger_writes = {
+        reverse("projects:problem-add", args=[secret.pk]),
+        reverse("projects:progress-add", args=[secret.pk]),
+        reverse("projects:milestone-add", args=[secret.pk]),
+        reverse("projects:problem-resolve", args=[secret.pk, secret.problems.get().pk]),
+        reverse("projects:milestone-done", args=[secret.pk, secret.milestones.get().pk]),
+    }
+    assert ledger_writes <= targets
 
     for outsider in outsiders:
         client.force_login(outsider)
@@ -96,3 +104,5 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
         client.logout()
     secret.refresh_from_db()
     assert secret.stage == Stage.STARTED
+    assert secret.problems.get().status == Problem.Status.OPEN
+    assert secret.milestones.get().done_on is None
