@@ -61,6 +61,20 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = []
 
+    def filter_queryset(self, queryset):
+        """A round and a batch given together name one enrollment (the round's batch), not a
+        project presented in the round as one batch and elsewhere as another."""
+        data = self.form.cleaned_data
+        activity, kind = data.get("activity"), data.get("kind")
+        if activity is None or not kind:
+            return super().filter_queryset(queryset)
+        data["activity"] = data["kind"] = None
+        try:
+            queryset = super().filter_queryset(queryset)
+        finally:
+            data["activity"], data["kind"] = activity, kind
+        return queryset.filter(enrollments__activity=activity, enrollments__kind=kind).distinct()
+
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(investor__icontains=value))
 

@@ -77,7 +77,9 @@ class StallFilterForm(forms.Form):
 def _date(label) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
     )
 
 

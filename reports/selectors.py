@@ -147,6 +147,39 @@ def three_rates(
     return {zone_id: _batches(kinds) for zone_id, kinds in grouped.items()}
 
 
+def three_rates_by_round(*, user, as_of: datetime.date) -> list[dict]:
+    """Each round in ``user``'s scope with its batches, in one aggregate query grouped by round:
+    the same figures, on the same basis, as ``three_rates_report(activities=[round])``."""
+    from projects.models import Activity
+
+    basis = Basis.of(_home(user))
+    rows = (
+        Enrollment.objects.restrict(user)
+        .order_by()
+        .values("activity_id", "kind")
+        .annotate(**_aggregates(basis, as_of))
+    )
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row["activity_id"], {})[row["kind"]] = row
+    return [
+        {
+            "id": round_.pk,
+            "name": round_.name,
+            "held_on": round_.held_on,
+            **without_exact(_batches(grouped.get(round_.pk, {}))),
+        }
+        for round_ in Activity.objects.restrict(user).order_by("-held_on", "-pk")
+    ]
+
+
+def _home(user) -> City | None:
+    from reports.parameters import home_city_id
+
+    city_id = home_city_id(user)
+    return City(pk=city_id) if city_id else None
+
+
 def _batches(kinds: dict) -> dict:
     return {str(kind): _batch(kind, kinds.get(kind)) for kind in RATES}
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from projects.errors import Refusal
 from projects.filtersets import filter_projects
+from reports.dashboard import dashboard
 from reports.exports import Reach, bulletin_of
 from reports.monthly import BATCH_OF_RATE, RATE_LABELS, STALL_LABELS
 from reports.selectors import RANKED_RATES
@@ -106,3 +107,11 @@ def monthly_page(request):
 
 def _below(rate: float | None, target: float) -> bool:
     return rate is not None and rate < target
+
+
+@login_required
+def dashboard_page(request):
+    """The three rates per round and per zone against targets, the stage funnel, 三未 by zone
+    and kind, this week's stage changes, overdue milestones and problems; as of today."""
+    context = dashboard(user=request.user, as_of=timezone.localdate())
+    return render(request, "reports/dashboard.html", {"nav": "dashboard", **context})

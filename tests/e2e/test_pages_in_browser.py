@@ -6,68 +6,17 @@ pages. Screenshots of the main pages are taken here, into var/screenshots/.
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 
 from projects.models import Stage
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import axe_clean as _axe_clean
+from tests.e2e.conftest import screenshot as _screenshot
+from tests.e2e.conftest import sign_in as _sign_in
 from workflow.models import TransitionLog
 from workflow.services import project_transition
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(params=["laptop", "phone"])
-def width(request):
-    return request.param
-
-
-@pytest.fixture
-def site(browser, live_server, width):
-    """A page in a fresh browser context, its request log checked once the test is done."""
-    viewport = PHONE if width == "phone" else {"width": 1366, "height": 900}
-    context = browser.new_context(
-        locale="zh-CN", base_url=live_server.url, viewport=viewport, is_mobile=width == "phone"
-    )
-    page = context.new_page()
-    requested: list[str] = []
-    failed: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield page
-    context.close()
-    foreign = [url for url in requested if not url.startswith((live_server.url, "data:"))]
-    assert requested and not foreign, foreign
-    assert not failed, failed
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/projects/")
-
-
-def _screenshot(page, name: str, width: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    suffix = "-phone" if width == "phone" else ""
-    page.screenshot(path=SCREENSHOTS / f"{name}{suffix}.png", full_page=True)
-
-
-def _axe_clean(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    grave = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not grave, grave
 
 
 def _open_transition(page, name: str) -> None:

@@ -57,6 +57,7 @@ def _targets(client, supervisor, secret) -> set[str]:
         reverse("projects:list") + "?zone=linfen-etdz&stalled=true",
         reverse("projects:stalls") + "?zone=linfen-etdz",
         reverse("workflow:project", args=[secret.pk]),
+        reverse("reports:dashboard"),
     }
     for name in ("start", "put_into_production", "reach_target", "terminate", "correct"):
         pages.add(reverse("workflow:transition", args=[secret.pk, name]))
