@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from projects.models import Enrollment, Milestone, Problem, Stage
 from tests.e2e.conftest import axe_clean, screenshot, sign_in
@@ -138,3 +139,29 @@ def test_a_supervisors_dashboard_reads_the_apis_three_rates(
     site.click(f"[data-testid=round-{first.pk}-start_rate-count]")
     site.wait_for_url("**/projects/?**")
     assert "3 个项目" in site.inner_text("[data-testid=counts]")
+
+
+def test_the_weekly_workbook_downloads_and_opens(site, width, supervisor, make_project, tmp_path):
+    # given a started project of the supervisor's city
+    make_project(Stage.STARTED, name="本周调度的项目")
+    sign_in(site, "supervisor")
+
+    # when the supervisor chooses week 26 on the downloads page
+    site.goto("/downloads/")
+    site.fill("#id_week", "2025-W26")
+    site.click("[data-testid=downloads-form] button[type=submit]")
+    site.wait_for_url("**week=2025-W26**")
+    axe_clean(site)
+    screenshot(site, "downloads", width)
+
+    # and downloads the city's weekly workbook
+    with site.expect_download() as download:
+        site.click("[data-testid=weekly-1]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+
+    # then it opens, and its project ledger lists the project
+    book = load_workbook(saved)
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "本周调度的项目" in cells
+    assert saved.name.endswith(".xlsx")
