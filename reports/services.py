@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.access import may_edit_projects
-from projects.errors import Forbidden, NotFound, Refusal
+from projects.errors import Forbidden, Invalid, NotFound, Refusal
 from projects.models import Project, Zone
 from projects.stages import Transition
 from reports.ledger_import import BY_FIELD, LedgerIssue, LedgerPlan, RowPlan, ledger_check
@@ -163,6 +163,31 @@ def ledger_import_start(
     return ledger_import_run(import_id=record.pk)
 
 
+def ledger_import_confirm(*, user, import_id: int) -> LedgerImport:
+    """Apply a dry run that found every row good: its file, checked again and applied, as a new
+    import. The dry run gives up its file, so two confirmations apply it once."""
+    record = LedgerImport.objects.restrict(user).select_related("zone").filter(pk=import_id).first()
+    if record is None:
+        raise NotFound()
+    if not may_edit_projects(user):
+        raise Forbidden(_("Your role may not import projects."))
+    data = record.file
+    claimed = data is not None and LedgerImport.objects.filter(
+        pk=record.pk, dry_run=True, status=LedgerImport.Status.READY, file__isnull=False
+    ).update(file=None)
+    if not claimed:
+        raise Invalid.on("import", _("This check has already been applied, or found bad rows."))
+    data = bytes(data)
+    return ledger_import_start(
+        user=user,
+        zone_code=record.zone.code,
+        file_name=record.file_name,
+        data=data,
+        size=len(data),
+        dry_run=False,
+    )
+
+
 def _too_large() -> LedgerIssue:
     return LedgerIssue(0, "", _("The file is larger than 10 MB; split it into smaller files."))
 
@@ -218,7 +243,9 @@ def _finish(record: LedgerImport, plan: LedgerPlan, counts: LedgerCounts | None)
     )
     record.errors = [problem.as_dict() for problem in plan.errors]
     record.warnings = [problem.as_dict() for problem in plan.warnings]
-    record.file = None
+    # A checked dry run keeps its file until it is confirmed (``ledger_import_confirm``).
+    if not (record.dry_run and counts is not None):
+        record.file = None
     record.finished_at = timezone.now()
     record.save()
     return record

@@ -165,3 +165,31 @@ def test_the_weekly_workbook_downloads_and_opens(site, width, supervisor, make_p
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
     assert "本周调度的项目" in cells
     assert saved.name.endswith(".xlsx")
+
+
+def test_an_import_with_a_bad_row_shows_the_row_error_and_writes_nothing(
+    site, width, officer, tmp_path
+):
+    # given a ledger whose second row has a date that is no date
+    from projects.models import Project
+    from reports.models import LedgerImport
+    from tests.reports.ledger_files import good_row, ledger_file
+
+    path = ledger_file(
+        tmp_path, [good_row(), good_row(项目名称="第二个项目", 签约日期="2024-13-45")]
+    )
+    sign_in(site, "officer_a")
+
+    # when the officer uploads it on the import page
+    site.goto("/imports/")
+    site.set_input_files("#id_file", str(path))
+    site.click("[data-testid=upload-form] button[type=submit]")
+
+    # then the row, the column and the reason are shown, and nothing is written
+    errors = site.wait_for_selector("[data-testid=row-errors]")
+    assert "3\t签约日期\t“2024-13-45”不是日历上存在的日期。" in errors.inner_text()
+    assert not site.query_selector("[data-testid=apply-form]")
+    assert not Project.objects.exists()
+    assert LedgerImport.objects.get().status == "failed"
+    axe_clean(site)
+    screenshot(site, "import-errors", width)

@@ -56,6 +56,17 @@ def _cells(response) -> str:
     )
 
 
+def _checked_import(secret) -> int:
+    """A dry run of the project's zone that found every row good (its file kept to confirm)."""
+    from reports.models import LedgerImport
+
+    record = LedgerImport.objects.create(
+        zone=secret.zone, file_name=f"{NAME}.xlsx", dry_run=True, status="ready", file=b"x"
+    )
+    LedgerImport.objects.filter(pk=record.pk).update(finished_at=secret.created_at, progress=1)
+    return record.pk
+
+
 def _targets(client, supervisor, secret) -> set[str]:
     """Every page, and every link and form target on them, as the project's own supervisor sees
     them (with filters naming the project's zone)."""
@@ -66,6 +77,8 @@ def _targets(client, supervisor, secret) -> set[str]:
         reverse("workflow:project", args=[secret.pk]),
         reverse("reports:dashboard"),
         reverse("reports:downloads"),
+        reverse("reports:imports"),
+        reverse("reports:import", args=[_checked_import(secret)]),
     }
     for name in ("start", "put_into_production", "reach_target", "terminate", "correct"):
         pages.add(reverse("workflow:transition", args=[secret.pk, name]))
@@ -82,7 +95,10 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
     # given every page and link target the project's supervisor sees
     targets = _targets(client, supervisor, secret)
     assert reverse("reports:project-list-xlsx") + "?zone=linfen-etdz&stalled=true" in targets
-    own = f"/projects/{secret.pk}/"
+    from reports.models import LedgerImport
+
+    record = LedgerImport.objects.get()
+    own = (f"/projects/{secret.pk}/", f"/imports/{record.pk}/")
     ledger_writes = {
         reverse("projects:problem-add", args=[secret.pk]),
         reverse("projects:progress-add", args=[secret.pk]),
@@ -91,6 +107,7 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
         reverse("projects:milestone-done", args=[secret.pk, secret.milestones.get().pk]),
     }
     assert ledger_writes <= targets
+    assert f"/imports/{record.pk}/apply/" in targets
     assert any(t.startswith("/api/v1/reports/weekly.xlsx?zone=linfen-etdz") for t in targets)
 
     for outsider in outsiders:
@@ -105,7 +122,7 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
                 assert response.status_code == 404, (outsider, target)
                 assert posted.status_code == 404, (outsider, target)
                 continue
-            if target.startswith(("/api/v1/reports/", reverse("reports:monthly"))):
+            if target.startswith(("/api/v1/", reverse("reports:monthly"))):
                 # the project's zone or city is the same 400 as an unknown place; their own
                 # zone's workbook has no foreign row
                 assert response.status_code in (200, 400), (outsider, target)
@@ -123,3 +140,4 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
     assert secret.stage == Stage.STARTED
     assert secret.problems.get().status == Problem.Status.OPEN
     assert secret.milestones.get().done_on is None
+    assert LedgerImport.objects.count() == 1
