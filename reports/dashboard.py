@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Milestone, Problem, Project, Stage
-from projects.selectors import STALL_KINDS, STALL_LABEL, problem_overdue_q, stall_q
+from projects.selectors import (
+    STALL_KINDS,
+    STALL_LABEL,
+    problem_overdue_q,
+    stalled_q,
+    with_stall,
+)
 from reports.monthly import BATCH_OF_RATE
 from reports.selectors import RANKED_RATES, three_rates_by_round, three_rates_report
 from workflow.models import TransitionLog
@@ -107,9 +113,10 @@ def dashboard(*, user, as_of: datetime.date) -> dict:
         for stage in Stage.values
     ]
     stall_rows = (
-        projects.order_by()
+        with_stall(projects, as_of=as_of)
+        .order_by()
         .values("zone__code", "zone__name")
-        .annotate(**{kind.name: Count("pk", filter=stall_q(kind, as_of)) for kind in STALL_KINDS})
+        .annotate(**{kind.name: Count("pk", filter=stalled_q(kind.name)) for kind in STALL_KINDS})
         .order_by("zone__code")
     )
     stalls = [
