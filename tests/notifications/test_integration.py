@@ -23,7 +23,8 @@ from tests.notifications.test_processes import _env
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("data_migration_rows"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
 

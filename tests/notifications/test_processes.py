@@ -18,7 +18,8 @@ from tests.factories import member
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("data_migration_rows"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2025, 6, 30)
