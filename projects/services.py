@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from projects.access import Role, may_edit_projects, may_manage_reference_data
 from projects.errors import Forbidden, Invalid, NotFound, VersionConflict
 from projects.models import (
+    LIVE_STAGES,
     TRANSITION_FIELDS,
     Activity,
     City,
@@ -118,6 +119,34 @@ def project_create(*, by, **fields) -> Project:
 _PROJECT_LINKS = ("zone", "leader", "officer")
 
 
+class LiveTwins:
+    """The live projects of some zones by (zone, name, investor), read in one query, to answer
+    ``Project.live_twin`` for many candidates without a query each (same filter, same order)."""
+
+    def __init__(self, *, zone_ids, names) -> None:
+        self._by_key: dict[tuple, list[Project]] = {}
+        stored = Project.objects.filter(
+            zone_id__in=set(zone_ids),
+            name__in={name.strip() for name in names if name},
+            stage__in=LIVE_STAGES,
+        ).order_by("pk")
+        for project in stored:
+            self._by_key.setdefault((project.zone_id, project.name, project.investor), []).append(
+                project
+            )
+
+    def of(self, project: Project) -> Project | None:
+        if not (project.zone_id and project.name and project.investor):
+            return None
+        key = (project.zone_id, project.name.strip(), project.investor.strip())
+        return next((twin for twin in self._by_key.get(key, []) if twin.pk != project.pk), None)
+
+    def answer_for(self, project: Project) -> Project:
+        """``project.live_twin()`` answers from here from now on (this instance only)."""
+        project.live_twin = lambda: self.of(project)
+        return project
+
+
 def project_create_many(*, by, rows: list[dict]) -> list[Project]:
     """Several new projects at once, by the rules of ``project_create``, in one insert.
 
@@ -134,9 +163,12 @@ def project_create_many(*, by, rows: list[dict]) -> list[Project]:
             _refuse_fields(fields, TRANSITION_FIELDS, ONLY_BY_TRANSITION)
             _writable(Project, fields)
     _links_exist(rows, by)
+    twins = LiveTwins(
+        zone_ids=[fields["zone"].pk for fields in rows], names=[f.get("name") for f in rows]
+    )
     projects, seen = [], set()
     for index, fields in enumerate(rows):
-        project = Project(**fields)
+        project = twins.answer_for(Project(**fields))
         with _row(index):
             try:
                 project.full_clean(exclude=_PROJECT_LINKS, validate_constraints=False)
