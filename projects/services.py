@@ -10,6 +10,7 @@ the caller's scope (out of scope is ``NotFound``, as for a row that does not exi
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -22,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from projects.access import Role, may_edit_projects, may_manage_reference_data
 from projects.errors import Forbidden, Invalid, NotFound, VersionConflict
 from projects.models import (
+    LIVE_STAGES,
     TRANSITION_FIELDS,
     Activity,
     City,
@@ -42,6 +44,7 @@ ONLY_BY_RESOLVING = _("This changes only by resolving the problem.")
 ALREADY_RESOLVED = _("The problem is already resolved.")
 RESOLUTION_REQUIRED = _("Say how the problem was resolved.")
 UNKNOWN_FIELD = _("This field cannot be written here.")
+TWIN_IN_BATCH = _("The same project (zone, name and investor) is given twice.")
 
 
 # The shared steps
@@ -111,6 +114,113 @@ def project_create(*, by, **fields) -> Project:
     if zone is not None and not Zone.objects.restrict(by).filter(pk=zone.pk).exists():
         raise Invalid.on("zone", _("No such zone."))
     return _store(Project(**fields))
+
+
+_PROJECT_LINKS = ("zone", "leader", "officer")
+
+
+class LiveTwins:
+    """The live projects of some zones by (zone, name, investor), read in one query, to answer
+    ``Project.live_twin`` for many candidates without a query each (same filter, same order)."""
+
+    def __init__(self, *, zone_ids, names) -> None:
+        self._by_key: dict[tuple, list[Project]] = {}
+        stored = Project.objects.filter(
+            zone_id__in=set(zone_ids),
+            name__in={name.strip() for name in names if name},
+            stage__in=LIVE_STAGES,
+        ).order_by("pk")
+        for project in stored:
+            self._by_key.setdefault((project.zone_id, project.name, project.investor), []).append(
+                project
+            )
+
+    def of(self, project: Project) -> Project | None:
+        if not (project.zone_id and project.name and project.investor):
+            return None
+        key = (project.zone_id, project.name.strip(), project.investor.strip())
+        return next((twin for twin in self._by_key.get(key, []) if twin.pk != project.pk), None)
+
+    def answer_for(self, project: Project) -> Project:
+        """``project.live_twin()`` answers from here from now on (this instance only)."""
+        project.live_twin = lambda: self.of(project)
+        return project
+
+
+def project_create_many(*, by, rows: list[dict]) -> list[Project]:
+    """Several new projects at once, by the rules of ``project_create``, in one insert.
+
+    Every row is checked before anything is written, and the first bad row raises ``Invalid``
+    for it with ``Invalid.row`` its index in ``rows``. What ``project_create`` asks the database
+    row by row is asked once for all: the zones in the caller's scope, and that each zone,
+    leader and officer exists (``full_clean`` then skips those per-row lookups). The table's
+    check constraints, which ``full_clean`` would test with a query each, are the database's
+    own: a row breaking one is refused at the insert, as a whole, and the savepoint rolls back.
+    """
+    _editor(by)
+    for index, fields in enumerate(rows):
+        with _row(index):
+            _refuse_fields(fields, TRANSITION_FIELDS, ONLY_BY_TRANSITION)
+            _writable(Project, fields)
+    _links_exist(rows, by)
+    twins = LiveTwins(
+        zone_ids=[fields["zone"].pk for fields in rows], names=[f.get("name") for f in rows]
+    )
+    projects, seen = [], set()
+    for index, fields in enumerate(rows):
+        project = twins.answer_for(Project(**fields))
+        with _row(index):
+            try:
+                project.full_clean(exclude=_PROJECT_LINKS, validate_constraints=False)
+            except ValidationError as error:
+                raise _invalid(error) from None
+            # ``clean`` finds a stored twin; a twin earlier in the same batch is not stored yet.
+            key = (project.zone_id, project.name.strip(), project.investor.strip())
+            if key in seen:
+                raise Invalid.on("name", TWIN_IN_BATCH)
+            seen.add(key)
+        projects.append(project)
+    try:
+        with transaction.atomic():
+            return Project.objects.bulk_create(projects, batch_size=500)
+    except IntegrityError:
+        raise Invalid(_("Someone else has just written the same; reload and try again.")) from None
+
+
+@contextmanager
+def _row(index: int):
+    """Tags an ``Invalid`` raised inside with the index of the row it is about."""
+    try:
+        yield
+    except Invalid as error:
+        error.row = index
+        raise
+
+
+def _links_exist(rows: list[dict], by) -> None:
+    """The zone (in the caller's scope), leader and officer of every row exist: one query per
+    kind of link instead of ``full_clean``'s one per row and link."""
+    zone_ids = {_pk(fields.get("zone")) for fields in rows} - {None}
+    zones = Zone.objects.restrict(by).in_bulk(zone_ids)
+    people = {_pk(fields.get(name)) for fields in rows for name in ("leader", "officer")} - {None}
+    known = set(get_user_model()._base_manager.filter(pk__in=people).values_list("pk", flat=True))
+    for index, fields in enumerate(rows):
+        if "zone" not in fields or fields["zone"] is None:
+            error = Invalid.on("zone", Project._meta.get_field("zone").error_messages["null"])
+        elif _pk(fields["zone"]) not in zones:
+            error = Invalid.on("zone", _("No such zone."))
+        else:
+            missing = [n for n in ("leader", "officer") if _pk(fields.get(n)) not in known | {None}]
+            if not missing:
+                fields["zone"] = zones[_pk(fields["zone"])]
+                continue
+            error = Invalid.on(missing[0], _("No such user."))
+        error.row = index
+        raise error
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
 
 
 def project_update(*, project: Project, by, **fields) -> Project:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from projects.models import Project, Stage, Zone
+from projects.services import LiveTwins
 from projects.stages import FORWARD_STAGES, STAGE_DATE_FIELD, Transition
 from reports.ledger_cells import CellError, normalise, parse_date, parse_money, parse_text
 
@@ -214,17 +216,32 @@ def _open(data: bytes, plan: LedgerPlan):
         return None
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         name = SHEET if SHEET in values.sheetnames else values.sheetnames[0]
-        return (
-            values[name].iter_rows(min_row=HEADER_ROW, values_only=True),
-            formulas[name].iter_rows(min_row=HEADER_ROW, values_only=True),
-        )
+        rows = values[name].iter_rows(min_row=HEADER_ROW, values_only=True)
+        if not _has_formulas(data):
+            return rows, iter(())
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return rows, formulas[name].iter_rows(min_row=HEADER_ROW, values_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
         plan.errors.append(
             LedgerIssue(0, "", _("The file cannot be read as an Excel .xlsx workbook."))
         )
         return None
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (an ``<f>`` element): without one, the second
+    reading (formulas behind the values) has nothing to find, and is skipped."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                with archive.open(member) as sheet:
+                    tail = b""
+                    while chunk := sheet.read(1 << 20):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
 
 
 def _column_letter(index: int) -> str:
@@ -325,6 +342,7 @@ class _Context:
     zone: Zone
     projects: dict[tuple[str, str], Project]
     leaders: dict[str, list]
+    twins: LiveTwins
 
     @classmethod
     def load(cls, zone: Zone, raw_rows) -> _Context:
@@ -336,7 +354,9 @@ class _Context:
                 continue  # refused with its row in the check
         projects = {}
         for project in Project.objects.filter(zone=zone, name__in=names).order_by("pk"):
+            project.zone = zone  # the rules read the zone's city: no query per row for it
             projects.setdefault((project.name, project.investor), project)
+        twins = LiveTwins(zone_ids=[zone.pk], names=names)
         leaders: dict[str, list] = {}
         people = (
             get_user_model()
@@ -349,7 +369,7 @@ class _Context:
             for key in {user.get_full_name().strip(), user.username}:
                 if key:
                     leaders.setdefault(key, []).append(user)
-        return cls(zone=zone, projects=projects, leaders=leaders)
+        return cls(zone=zone, projects=projects, leaders=leaders, twins=twins)
 
 
 def _check_row(number, cells, header, context: _Context, seen, today, plan) -> RowPlan | None:
@@ -389,7 +409,7 @@ def _check_row(number, cells, header, context: _Context, seen, today, plan) -> R
         plan.errors.extend(errors)
         return None
     existing = context.projects.get((values["name"], values["investor"]))
-    row_plan = _plan_row(number, values, present, existing, context.zone, refuse)
+    row_plan = _plan_row(number, values, present, existing, context, refuse)
     plan.errors.extend(errors)
     return None if errors else row_plan
 
@@ -487,7 +507,8 @@ def _check_dates(values: dict, today: datetime.date, refuse) -> None:
             )
 
 
-def _plan_row(number, values, present, existing: Project | None, zone: Zone, refuse):
+def _plan_row(number, values, present, existing: Project | None, context: _Context, refuse):
+    zone = context.zone
     stage = values["stage"]
     fields = {name: values[name] for name in EDITABLE_FIELDS if name in present}
     for name in ("tier", "category"):
@@ -532,7 +553,7 @@ def _plan_row(number, values, present, existing: Project | None, zone: Zone, ref
         if not existing
         or _differs(getattr(existing, name if name != "leader" else "leader_id"), value)
     }
-    _check_model(candidate, fields, refuse)
+    _check_model(candidate, fields, context.twins, refuse)
     if existing is None:
         action = "created"
     elif changed or moves:
@@ -566,9 +587,10 @@ def _differs(current, value) -> bool:
     return (current or None) != (value or None)
 
 
-def _check_model(candidate: Project, fields: dict, refuse) -> None:
-    """The model's own rules (clean_fields and clean), on a copy: no query, nothing saved."""
-    probe = copy.copy(candidate)
+def _check_model(candidate: Project, fields: dict, twins: LiveTwins, refuse) -> None:
+    """The model's own rules (clean_fields and clean), on a copy, nothing saved; its live twin
+    is looked up among the zone's live projects read once."""
+    probe = twins.answer_for(copy.copy(candidate))
     for name, value in fields.items():
         setattr(probe, name, value)
     try:

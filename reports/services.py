@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from projects.access import may_edit_projects
 from projects.errors import Forbidden, Invalid, NotFound, Refusal
 from projects.models import Project, Zone
+from projects.services import project_create_many, project_update
 from projects.stages import Transition
 from reports.ledger_import import BY_FIELD, LedgerIssue, LedgerPlan, RowPlan, ledger_check
 from reports.models import LedgerImport
@@ -54,29 +54,43 @@ def ledger_import_apply(
     *, zone: Zone, plan: LedgerPlan, by, on_row: Callable[[int], None] | None = None
 ) -> LedgerCounts:
     """Write a checked plan in one transaction, or raise ``LedgerRefused`` having written
-    nothing. ``on_row`` is told how many rows are done after each one."""
+    nothing. ``on_row`` is told how many rows are done after each one.
+
+    New projects are created together (``project_create_many``), the projects to update are
+    read and locked together in primary-key order, then each row's update (``project_update``)
+    and stage moves (``project_transition``) follow in the ledger's order."""
     note = _("Ledger import")
     with transaction.atomic():
+        fresh = [row for row in plan.rows if row.action == "created"]
+        try:
+            made = project_create_many(by=by, rows=[{"zone": zone, **row.values} for row in fresh])
+        except Invalid as refusal:
+            raise LedgerRefused(_issue(fresh[refusal.row], refusal)) from None
+        projects = {id(row): project for row, project in zip(fresh, made, strict=True)}
+        stored = _locked([row.project_id for row in plan.rows if row.action == "updated"])
         for done, row in enumerate(plan.rows, start=1):
-            _apply_row(zone, row, by, note)
+            if row.action == "updated":
+                projects[id(row)] = stored[row.project_id]
+            if row.action != "unchanged":
+                _apply_row(projects[id(row)], row, by, note)
             if on_row:
                 on_row(done)
     return _counts(plan)
 
 
-def _apply_row(zone: Zone, row: RowPlan, by, note: str) -> None:
-    if row.action == "unchanged":
-        return
+def _locked(ids: list[int]) -> dict[int, Project]:
+    """The projects an import updates, locked in primary-key order (no deadlock with another
+    writer taking several)."""
+    if not ids:
+        return {}
+    rows = Project.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    return {project.pk: project for project in rows}
+
+
+def _apply_row(project: Project, row: RowPlan, by, note: str) -> None:
     try:
-        if row.action == "created":
-            project = Project(zone=zone, **row.values)
-            _project_save(project)
-        else:
-            project = Project.objects.select_for_update(of=("self",)).get(pk=row.project_id)
-            if row.values:
-                for name, value in row.values.items():
-                    setattr(project, name, value)
-                _project_save(project, update_fields=[*_attnames(row.values), "updated_at"])
+        if row.action == "updated" and row.values:
+            project_update(project=project, by=by, **row.values)
         for name, effective_on in row.moves:
             project_transition(
                 project=project.pk,
@@ -87,23 +101,16 @@ def _apply_row(zone: Zone, row: RowPlan, by, note: str) -> None:
                 # The ledger says the project is at 达效 on that date: the officer's confirmation.
                 confirmed=name == Transition.REACH_TARGET,
             )
-    except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        header = BY_FIELD[name].header if name in BY_FIELD else ""
-        raise LedgerRefused(LedgerIssue(row.row, header, str(messages[0]))) from None
     except Refusal as refusal:
-        raise LedgerRefused(LedgerIssue(row.row, "", refusal.detail)) from None
+        raise LedgerRefused(_issue(row, refusal)) from None
 
 
-def _attnames(values: dict) -> list[str]:
-    return [Project._meta.get_field(name).attname for name in values]
-
-
-def _project_save(project: Project, update_fields: list[str] | None = None) -> None:
-    """The project's own rules, then the save: what ``projects.services.project_create`` and
-    ``project_update`` do (the import switches to them once they are on main)."""
-    project.full_clean()
-    project.save(update_fields=update_fields)
+def _issue(row: RowPlan, refusal: Refusal) -> LedgerIssue:
+    """The row and column a service's refusal is about, in the ledger's words."""
+    for name, messages in refusal.errors.items():
+        if name in BY_FIELD and messages:
+            return LedgerIssue(row.row, BY_FIELD[name].header, messages[0])
+    return LedgerIssue(row.row, "", refusal.detail)
 
 
 def ledger_import(

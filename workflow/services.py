@@ -95,13 +95,22 @@ def project_transition(
 ) -> Project:
     """Take transition ``name`` on a project the user can see, or raise a ``Refusal``."""
     project_id = project.pk if isinstance(project, Project) else project
-    spec = transition_precheck(project_id=project_id, name=name, by=by)
+    spec = _spec(name)
     note = (note or "").strip()
-    _validate_input(spec, effective_on, note)
 
     try:
         with transaction.atomic():
-            locked = Project.objects.select_for_update(of=("self",)).get(pk=project_id)
+            # Scope and lock in one query; refusals keep their order: 404, 403, 400, 409.
+            locked = (
+                Project.objects.restrict(by)
+                .select_for_update(of=("self",))
+                .filter(pk=project_id)
+                .first()
+            )
+            if locked is None:
+                raise NotFound(_("No such project."))
+            _may_take(by, spec)
+            _validate_input(spec, effective_on, note)
             if version is not None and locked.version != version:
                 raise VersionConflict()
             reason = _why_not_from_stage(locked, spec)
@@ -127,14 +136,23 @@ def project_transition(
 
 def transition_precheck(*, project_id: int, name: str, by) -> TransitionSpec:
     """Scope (404) and role (403), which come before anything about the request's body."""
+    spec = _spec(name)
+    if not Project.objects.restrict(by).filter(pk=project_id).exists():
+        raise NotFound(_("No such project."))
+    _may_take(by, spec)
+    return spec
+
+
+def _spec(name: str) -> TransitionSpec:
     spec = TRANSITIONS.get(name)
     if spec is None:
         raise NotFound(_("There is no transition named “%(name)s”.") % {"name": name})
-    if not Project.objects.restrict(by).filter(pk=project_id).exists():
-        raise NotFound(_("No such project."))
-    if not may_take_transition(by, name):
-        raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
     return spec
+
+
+def _may_take(by, spec: TransitionSpec) -> None:
+    if not may_take_transition(by, spec.name):
+        raise Forbidden(_("Your role may not %(action)s a project.") % {"action": spec.label})
 
 
 def transition_options(*, project: Project, user) -> list[TransitionOption]:
