@@ -133,6 +133,7 @@ def alerts_raise(*, zone: Zone, found: list[Finding], as_of: datetime.date, rule
     token = uuid.uuid4().hex
     rows = []
     now = timezone.now()
+    sentences = alert_sentences()
     for item in raises:
         finding = item.finding
         project = people["projects"][finding.project_id]
@@ -147,7 +148,7 @@ def alerts_raise(*, zone: Zone, found: list[Finding], as_of: datetime.date, rule
         )
         if not missing:
             continue
-        message = alert_message(finding, project["name"])
+        message = alert_message(finding, project["name"], sentences)
         for recipient, level in missing:
             rows.append(
                 Alert(
@@ -231,16 +232,24 @@ def _recipients(level: EscalationLevel, project: dict, people: dict) -> set[int]
     return recipients
 
 
-def alert_message(finding: Finding, project_name: str) -> str:
-    """The sentence in the inbox, in the product's language (Chinese), whoever runs the scan."""
+def alert_message(finding: Finding, project_name: str, sentences: dict | None = None) -> str:
+    """The sentence in the inbox, in the product's language (Chinese), whoever runs the scan.
+
+    ``sentences`` (from ``alert_sentences()``) spares a scan translating them per finding.
+    """
+    values = {
+        "project": project_name,
+        "days": finding.days_over,
+        "since": finding.since.isoformat(),
+        "subject": finding.subject,
+    }
+    return (sentences or alert_sentences())[finding.rule] % values
+
+
+def alert_sentences() -> dict[str, str]:
+    """Each rule's sentence, translated into the product's language, with its placeholders."""
     with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "project": project_name,
-            "days": finding.days_over,
-            "since": finding.since.isoformat(),
-            "subject": finding.subject,
-        }
-        sentences = {
+        return {
             Rule.SIGNED_NOT_STARTED: _(
                 "“%(project)s” signed on %(since)s and has not started: %(days)s days over."
             ),
@@ -267,7 +276,6 @@ def alert_message(finding: Finding, project_name: str) -> str:
                 "%(days)s days over."
             ),
         }
-        return sentences[finding.rule] % values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,6 +294,11 @@ def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of, names: d
     todo = [finding for finding in letter_findings if finding.key not in issued]
     if todo:
         letters_issue(zone=zone, found=todo, as_of=as_of, names=names)
+    if not interview_findings:
+        return
+    listed = set(
+        Interview.objects.filter(zone=zone).values_list("project_id", "rule", "due_period")
+    )
     Interview.objects.bulk_create(
         [
             Interview(
@@ -298,8 +311,10 @@ def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of, names: d
                 listed_on=as_of,
             )
             for finding in interview_findings
+            if finding.key not in listed
         ],
         ignore_conflicts=True,
+        batch_size=500,
     )
 
 
@@ -319,6 +334,7 @@ def letters_issue(
     sequence = LetterSequence.objects.select_for_update().get(city_id=zone.city_id, year=as_of.year)
     issued = _issued(zone)
     options = LetterSettings.of(zone.city)
+    sentences = alert_sentences()
     letters = []
     for finding in found:
         if finding.key in issued:
@@ -334,7 +350,7 @@ def letters_issue(
                 zone=zone,
                 rule=finding.rule,
                 due_period=finding.due_period,
-                finding=alert_message(finding, names[finding.project_id]["name"]),
+                finding=alert_message(finding, names[finding.project_id]["name"], sentences),
                 days_over=finding.days_over,
                 issued_on=as_of,
                 reply_due_on=as_of + datetime.timedelta(days=options.reply_days),

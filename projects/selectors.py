@@ -1,7 +1,7 @@
 """Reads shared by the API, the pages, the reports and the scan: the "三未" stall rule.
 
 One rule, in SQL: as of any date, a live project's days in its stage beyond the stage's
-threshold (read from the ``StallThreshold`` rows inside the query, most specific first), or its
+threshold (the ``StallThreshold`` rows, read once per query into it, most specific first), or its
 days past the planned date of the next stage, whichever is larger. ``with_stall`` annotates a
 queryset with ``stall_kind``, ``since`` and ``days_over``; everything else filters, counts and
 orders on those annotations, so a past week's ledger reads as it did that week and an edited
@@ -24,7 +24,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -93,20 +92,32 @@ def _in_stage_q(kind: StallKind, as_of: datetime.date) -> Q:
     )
 
 
-def _threshold(kind: StallKind) -> Coalesce:
-    """The most specific threshold row for the outer project's stage, zone category and tier."""
-    rows = (
-        StallThreshold.objects.filter(stage=kind.stage)
-        .filter(Q(zone_category=OuterRef("zone__category")) | Q(zone_category=""))
-        .filter(Q(tier=OuterRef("tier")) | Q(tier=""))
-        .order_by("-zone_category", "-tier")
-        .values("days")[:1]
+def _threshold(kind: StallKind, rows: list[dict]) -> Case | Value:
+    """The most specific threshold row for the project's stage, zone category and tier.
+
+    The few rule rows, read once per query, become a CASE of literals (zone category and tier,
+    then zone category alone, then tier alone, then the stage's default row): PostgreSQL then
+    evaluates no subquery per project.
+    """
+    mine = sorted(
+        (row for row in rows if row["stage"] == kind.stage),
+        key=lambda row: (row["zone_category"] == "", row["tier"] == "", row["pk"]),
     )
-    return Coalesce(
-        Subquery(rows, output_field=IntegerField()),
-        Value(StallThreshold.DEFAULT_DAYS[kind.stage]),
-        output_field=IntegerField(),
-    )
+    default = Value(StallThreshold.DEFAULT_DAYS[kind.stage])
+    whens = []
+    for row in mine:
+        condition = Q()
+        if row["zone_category"]:
+            condition &= Q(zone__category=row["zone_category"])
+        if row["tier"]:
+            condition &= Q(tier=row["tier"])
+        if not condition:
+            default = Value(row["days"])
+            break
+        whens.append(When(condition, then=Value(row["days"])))
+    if not whens:
+        return default
+    return Case(*whens, default=default, output_field=IntegerField())
 
 
 def _per_kind(as_of: datetime.date, value, output_field) -> Case:
@@ -124,8 +135,11 @@ def with_stall(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
     is stalled when ``days_over`` is above zero. Filter with ``stalled_q()``.
     """
     day = Value(as_of, output_field=DateField())
+    rows = list(StallThreshold.objects.values("pk", "stage", "zone_category", "tier", "days"))
     over_threshold = _per_kind(
-        as_of, lambda kind: DaysBetween(day, F(kind.entered)) - _threshold(kind), IntegerField()
+        as_of,
+        lambda kind: DaysBetween(day, F(kind.entered)) - _threshold(kind, rows),
+        IntegerField(),
     )
     over_plan = _per_kind(as_of, lambda kind: DaysBetween(day, F(kind.planned)), IntegerField())
     return projects.annotate(
