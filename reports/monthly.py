@@ -16,6 +16,7 @@ from typing import IO
 from django.db.models import Count, Q
 from django.utils import translation
 
+from notifications.models import Interview, Letter
 from projects.models import City, Enrollment, Project, Zone
 from reports.parameters import month_end
 from reports.selectors import (
@@ -60,6 +61,8 @@ class Bulletin:
     stalls: list[StallCounts]
     changes: list[TransitionLog]
     problems: list[dict]
+    letters: list[Letter]
+    interviews: list[Interview]
 
     @property
     def title(self) -> str:
@@ -95,6 +98,16 @@ def monthly_bulletin(*, city: City, month: datetime.date, today: datetime.date) 
             )
             .select_related("project__zone")
             .order_by("effective_on", "project__zone__name", "pk")
+        ),
+        letters=list(
+            Letter.objects.filter(city=city, issued_on__gte=month, issued_on__lte=as_of)
+            .select_related("zone", "project")
+            .order_by("issued_on", "serial")
+        ),
+        interviews=list(
+            Interview.objects.filter(zone__city=city, listed_on__gte=month, listed_on__lte=as_of)
+            .select_related("zone", "project")
+            .order_by("listed_on", "zone__code", "pk")
         ),
         problems=list(
             zones.order_by("code")
@@ -272,8 +285,17 @@ def _problem_sheet(book: Workbook, bulletin: Bulletin) -> None:
         book.row(sheet, line, [zone["name"], zone["raised"], zone["resolved"], zone["open"]])
 
 
-def _letter_sheet(book: Workbook, _bulletin: Bulletin) -> None:
+def _letter_sheet(book: Workbook, bulletin: Bulletin) -> None:
     sheet = book.sheet("警示函与约谈", LETTER_COLUMNS)
     book.header(sheet, 0, [label for label, _ in LETTER_COLUMNS])
-    # Letters and interviews are not recorded yet (the alerts work brings them): none to list.
-    sheet.write_string(1, 0, NONE_THIS_MONTH, book.text)
+    rows = [
+        ("警示提醒函", letter.number, letter.zone.name, letter.project.name, letter.issued_on)
+        for letter in bulletin.letters
+    ] + [
+        ("约谈", "", interview.zone.name, interview.project.name, interview.listed_on)
+        for interview in bulletin.interviews
+    ]
+    if not rows:
+        sheet.write_string(1, 0, NONE_THIS_MONTH, book.text)
+    for line, row in enumerate(rows, start=1):
+        book.row(sheet, line, list(row))

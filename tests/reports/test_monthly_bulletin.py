@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.shortcuts import resolve_url
 from openpyxl import load_workbook
 
-from projects.models import Enrollment, Problem, Stage
+from projects.models import Enrollment, Problem, Project, Stage
 from tests.factories import ActivityFactory
 
 URL = "/api/v1/reports/monthly.xlsx"
@@ -80,7 +80,9 @@ def test_the_bulletin_counts_stalls_against_last_month(api, supervisor, may):
     assert rows["侯马经济开发区"]["签而未落（本月）"] == 1  # signed 2024-03-01
 
 
-def test_the_bulletin_lists_the_months_stage_changes_problems_and_no_letters(api, supervisor, may):
+def test_the_bulletin_lists_the_months_stage_changes_problems_and_no_letter_when_none(
+    api, supervisor, may
+):
     workbook = _open(api(supervisor).get(URL, MAY))
 
     changes = [[c.value for c in row] for row in workbook["阶段变更"].iter_rows(min_row=2)]
@@ -148,3 +150,56 @@ def test_the_command_writes_the_bulletin(may, tmp_path):
     call_command("export_monthly", "--city", "临汾市", "--month", "2025-05", "--out", str(out))
 
     assert load_workbook(out).sheetnames[0] == "三率排名"
+
+
+def test_the_bulletin_lists_the_months_letters_and_interviews_of_its_city_only(
+    api, client, supervisor, may, zone_a, foreign_zone
+):
+    # given a letter and an interview in May, a letter in April, and another city's letter in May
+    from notifications.models import Interview, Letter
+
+    stalled = Project.objects.get(name="新增签而未落项目")
+    foreign = Project.objects.get(name="晋城项目FOREIGN")
+
+    def letter(project, zone, serial, issued_on):
+        return Letter.objects.create(
+            city=zone.city,
+            year=2025,
+            serial=serial,
+            number=f"临开建函〔2025〕{serial}号",
+            project=project,
+            zone=zone,
+            rule="signed_not_started",
+            due_period=f"p{serial}",
+            finding="签而未落",
+            days_over=30,
+            issued_on=issued_on,
+            reply_due_on=datetime.date(2025, 7, 31),
+        )
+
+    letter(stalled, zone_a, 7, datetime.date(2025, 5, 20))
+    letter(stalled, zone_a, 6, datetime.date(2025, 4, 20))
+    letter(foreign, foreign_zone, 1, datetime.date(2025, 5, 21))
+    Interview.objects.create(
+        project=stalled,
+        zone=zone_a,
+        rule="signed_not_started",
+        due_period="p7",
+        since=datetime.date(2024, 11, 20),
+        days_over=60,
+        listed_on=datetime.date(2025, 5, 28),
+    )
+
+    # when
+    sheet = _open(api(supervisor).get(URL, MAY))["警示函与约谈"]
+    client.force_login(supervisor)
+    page = client.get(PAGE, MAY).content.decode()
+
+    # then
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(row[0], row[1], row[3], row[4].date()) for row in rows] == [
+        ("警示提醒函", "临开建函〔2025〕7号", "新增签而未落项目", datetime.date(2025, 5, 20)),
+        ("约谈", None, "新增签而未落项目", datetime.date(2025, 5, 28)),
+    ]
+    assert "临开建函〔2025〕7号" in page and "临开建函〔2025〕6号" not in page
+    assert "FOREIGN" not in page
