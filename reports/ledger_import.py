@@ -30,6 +30,7 @@ from projects.models import Project, Stage, Zone
 from projects.services import LiveTwins
 from projects.stages import FORWARD_STAGES, STAGE_DATE_FIELD, Transition
 from reports.ledger_cells import CellError, normalise, parse_date, parse_money, parse_text
+from reports.weekly import STAGE_LABELS
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -82,13 +83,6 @@ COMPUTED_HEADERS = frozenset(
         "状态",
     }
 )
-STAGE_LABELS = {
-    Stage.SIGNED: "签约",
-    Stage.STARTED: "开工",
-    Stage.PRODUCING: "投产",
-    Stage.AT_TARGET: "达效",
-    Stage.TERMINATED: "终止",
-}
 TIER_LABELS = {
     Project.Tier.NATIONAL: "国家级储备",
     Project.Tier.PROVINCIAL: "省级重大",
