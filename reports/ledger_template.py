@@ -7,6 +7,7 @@ from typing import IO
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -55,7 +56,9 @@ def ledger_template(out: IO[bytes], *, zones: QuerySet[Zone]) -> None:
         header = next(column.header for column in COLUMNS if column.field == name)
         values.cell(row=1, column=index, value=header).font = Font(bold=True)
         for row, item in enumerate(items, start=2):
-            values.cell(row=row, column=index, value=item)
+            # A chain typed with control characters (pasted, or sent by a system) cannot be
+            # stored in a worksheet: offer it without them rather than fail the download.
+            values.cell(row=row, column=index, value=ILLEGAL_CHARACTERS_RE.sub("", item))
         values.column_dimensions[letter].width = 24
         last = max(len(items) + 1, 2)
         ranges[name] = f"{quote_sheetname(VALUES_SHEET)}!${letter}$2:${letter}${last}"

@@ -41,6 +41,30 @@ def test_the_template_has_the_ledger_headers_and_drop_down_lists_of_valid_values
     assert ledger.freeze_panes == "C2"
 
 
+def test_the_template_offers_a_chain_typed_with_control_characters_without_them(
+    api, officer, zone_a
+):
+    # given a chain a zone system sent with a control character (schemathesis found the 500)
+    from tests.factories import ProjectFactory
+
+    ProjectFactory(zone=zone_a, industry_chain="新\x1f材料")
+
+    # when
+    response = api(officer).get(TEMPLATE)
+
+    # then
+    assert response.status_code == 200
+    values = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["有效值"]
+    chains = [
+        cell.value
+        for column in values.columns
+        if column[0].value == "产业链"
+        for cell in column[1:]
+        if cell.value
+    ]
+    assert chains == ["新材料"]
+
+
 def test_a_small_file_is_imported_at_once_and_answers_its_counts(api, officer):
     response = upload(api(officer), ledger_bytes([good_row(), good_row(项目名称="B")]))
 
