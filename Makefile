@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: the suite is xdist-safe (each worker its own test database and ports).
+JOBS ?= 2
 
 .PHONY: run test lint migrate venv clean
 
@@ -25,7 +27,7 @@ run: migrate
 	HOST=$(HOST) PORT=$(PORT) bin/run-embedded
 
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
 lint: venv
 	$(BIN)/ruff check .
