@@ -21,6 +21,7 @@ from notifications.models import Letter, LetterSettings
 from notifications.services import project_changed
 from projects.access import role_of
 from projects.errors import Forbidden, Invalid, NotFound
+from projects.models.text import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from projects.roles import ZONE_ROLES
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "letter_templates" / "default.docx"
@@ -78,6 +79,8 @@ def letter_reply(*, letter_id: int, by, replied_on, reply: str) -> Letter:
             raise Forbidden(_("Only the zone's officers and leaders answer a warning letter."))
         if not reply:
             raise Invalid.on("reply", _("Write the zone's answer."))
+        if has_control_characters(reply):
+            raise Invalid.on("reply", str(CONTROL_CHARACTERS_REFUSED))
         if replied_on > timezone.localdate():
             raise Invalid.on("replied_on", _("The date cannot be in the future."))
         if replied_on < letter.issued_on:

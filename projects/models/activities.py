@@ -10,9 +10,10 @@ from projects.models.dates import PlausibleDateField
 from projects.models.places import City
 from projects.models.projects import Project
 from projects.models.scope import ScopedQuerySet
+from projects.models.text import PlainTextModel
 
 
-class Activity(models.Model):
+class Activity(PlainTextModel):
     """One "三个一批" round of a city, e.g. 2024年第二次."""
 
     name = models.CharField(_("name"), max_length=100)

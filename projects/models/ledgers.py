@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from projects.models.dates import MoneyField, PlausibleDateField
 from projects.models.projects import Project
 from projects.models.scope import ScopedQuerySet
+from projects.models.text import PlainTextModel
 
 
-class Milestone(models.Model):
+class Milestone(PlainTextModel):
     """A planned date in the project's annual task list (年度任务清单)."""
 
     project = models.ForeignKey(
@@ -51,7 +52,7 @@ class Milestone(models.Model):
             raise ValidationError({"done_on": _("This date cannot be in the future.")})
 
 
-class Problem(models.Model):
+class Problem(PlainTextModel):
     """An obstacle on the problem ledger (问题台账), open until resolved (销号)."""
 
     class Category(models.TextChoices):
@@ -133,7 +134,7 @@ class Problem(models.Model):
             raise ValidationError(errors)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(PlainTextModel):
     """The monthly progress of a project: investment completed and image progress."""
 
     project = models.ForeignKey(

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from projects.models.scope import ScopedQuerySet
+from projects.models.text import PlainTextModel
 
 
-class City(models.Model):
+class City(PlainTextModel):
     name = models.CharField(_("name"), max_length=50, unique=True)
     province = models.CharField(_("province"), max_length=50, default="山西省")
 
@@ -24,7 +25,7 @@ class City(models.Model):
         return self.name
 
 
-class Zone(models.Model):
+class Zone(PlainTextModel):
     class Category(models.TextChoices):
         INDUSTRIAL = "industrial", _("industrial")
         AGRICULTURAL = "agricultural", _("agricultural")

@@ -29,6 +29,7 @@ from projects.models.dates import ZERO, MoneyField, PlausibleDateField
 from projects.models.people import Membership, may_take_transition
 from projects.models.places import Zone
 from projects.models.scope import ScopedQuerySet
+from projects.models.text import PlainTextModel
 from projects.stages import LIVE_STAGES, PREVIOUS_STAGE, STAGE_DATE_FIELD, Stage, Transition
 
 
@@ -43,7 +44,7 @@ def _role_may(name: str):
     return permission
 
 
-class Project(ConcurrentTransitionMixin, models.Model):
+class Project(ConcurrentTransitionMixin, PlainTextModel):
     class Tier(models.TextChoices):
         NATIONAL = "national", _("national reserve")
         PROVINCIAL = "provincial", _("provincial major")
