@@ -20,7 +20,7 @@ from jinja2 import TemplateError
 from notifications.models import Letter, LetterSettings
 from notifications.services import project_changed
 from projects.access import role_of
-from projects.errors import Forbidden, Invalid, NotFound
+from projects.errors import Forbidden, Invalid, NotFound, Refusal
 from projects.models.text import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from projects.roles import ZONE_ROLES
 
@@ -29,6 +29,15 @@ DEFAULT_TEMPLATE = Path(__file__).parent / "letter_templates" / "default.docx"
 
 class TemplateBroken(Invalid):
     code = "letter_template_broken"
+    status = 409
+
+
+class AlreadyAnswered(Refusal):
+    """A letter is answered once: the date and the words are the record the bulletin and the
+    overdue-reply rule read, so a second answer (a page left open, a retried call) is refused
+    rather than silently rewriting them."""
+
+    code = "letter_already_answered"
     status = 409
 
 
@@ -67,7 +76,7 @@ def letter_document(*, letter: Letter) -> bytes:
 
 
 def letter_reply(*, letter_id: int, by, replied_on, reply: str) -> Letter:
-    """Record the zone's rectification answer (整改) to a letter in the caller's scope."""
+    """Record the zone's rectification answer (整改) to a letter in the caller's scope, once."""
     if not isinstance(replied_on, datetime.date):
         raise Invalid.on("replied_on", _("Give the date of the reply (YYYY-MM-DD)."))
     reply = (reply or "").strip()
@@ -77,6 +86,11 @@ def letter_reply(*, letter_id: int, by, replied_on, reply: str) -> Letter:
             raise NotFound(_("No such letter."))
         if role_of(by) not in ZONE_ROLES:
             raise Forbidden(_("Only the zone's officers and leaders answer a warning letter."))
+        if letter.replied_on is not None:
+            raise AlreadyAnswered(
+                _("This letter was already answered on %(date)s; the answer stands.")
+                % {"date": letter.replied_on.isoformat()}
+            )
         if not reply:
             raise Invalid.on("reply", _("Write the zone's answer."))
         if has_control_characters(reply):

@@ -95,3 +95,25 @@ def test_the_inbox_filters_unread_level_and_rule(api, letter, supervisor):
 
     assert unread["count"] == 0 and read["count"] == 1
     assert letters.json()["count"] == 1
+
+
+def test_a_letter_is_answered_once(api, letter, officer, zone_leader):
+    api(zone_leader).post(
+        f"/api/v1/letters/{letter.pk}/reply/",
+        {"replied_on": "2025-06-30", "reply": "已整改"},
+        format="json",
+    )
+
+    again = api(officer).post(
+        f"/api/v1/letters/{letter.pk}/reply/",
+        {"replied_on": "2025-06-30", "reply": "另一答复"},
+        format="json",
+    )
+
+    assert again.status_code == 409
+    assert again.json() == {
+        "code": "letter_already_answered",
+        "detail": "该函已于 2025-06-30 答复，答复不能更改。",
+    }
+    letter.refresh_from_db()
+    assert letter.reply == "已整改"
