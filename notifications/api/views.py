@@ -1,4 +1,3 @@
-import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,27 +13,14 @@ from notifications.api.serializers import (
     LetterReplySerializer,
     LetterSerializer,
 )
+from notifications.filtersets import AlertFilterSet, LetterFilterSet
 from notifications.letters import letter_document, letter_reply
 from notifications.models import Alert, Interview, Letter
 from notifications.services import alert_acknowledge, interviews_of
 from projects.api.permissions import IsMember
 from projects.errors import Invalid, NotFound
-from projects.filtersets import IdFilter
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class AlertFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull")
-    acknowledged = django_filters.BooleanFilter(
-        field_name="acknowledged_at", lookup_expr="isnull", exclude=True
-    )
-    # a number, not a choice among all projects: a foreign id must answer as an unknown one does
-    project = IdFilter(field_name="project")
-
-    class Meta:
-        model = Alert
-        fields = ["rule", "level", "project"]
 
 
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -53,14 +39,6 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def ack(self, request, pk=None):
         alert = alert_acknowledge(alert_id=pk, by=request.user)
         return Response(AlertSerializer(alert).data)
-
-
-class LetterFilterSet(django_filters.FilterSet):
-    project = IdFilter(field_name="project")
-
-    class Meta:
-        model = Letter
-        fields = ["project", "rule"]
 
 
 class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
