@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("workflow.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
 ]
 

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from notifications.models import Alert, Letter
+from notifications.services import scan
 from projects.access import Role
 from projects.models import Milestone, Problem, Stage
+from tests.conftest import TODAY
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,15 @@ def secret(make_project):
     return project
 
 
+@pytest.fixture
+def found(make_project, secret, officer, zone_leader, supervisor):
+    """The scan's alerts, letter and interview about the secret project's second phase (and
+    about the secret project's overdue milestone and problem)."""
+    second = make_project(name=f"{NAME}二期", signed_on=datetime.date(2024, 1, 1), officer=officer)
+    scan(as_of=TODAY)
+    return second
+
+
 def _links(html: str) -> set[str]:
     found = set(re.findall(r'(?:href|action|hx-post|hx-get)="(/[^"]*)"', html))
     return {link.replace("&amp;", "&") for link in found if not link.startswith("/static/")}
@@ -67,7 +79,7 @@ def _checked_import(secret) -> int:
     return record.pk
 
 
-def _targets(client, supervisor, secret) -> set[str]:
+def _targets(client, supervisor, secret, letter) -> set[str]:
     """Every page, and every link and form target on them, as the project's own supervisor sees
     them (with filters naming the project's zone)."""
     client.force_login(supervisor)
@@ -79,6 +91,12 @@ def _targets(client, supervisor, secret) -> set[str]:
         reverse("reports:downloads"),
         reverse("reports:imports"),
         reverse("reports:import", args=[_checked_import(secret)]),
+        reverse("notifications:inbox") + "?unread=true",
+        reverse("notifications:letters") + "?zone=linfen-etdz",
+        reverse("notifications:interviews"),
+        reverse("notifications:letter", args=[letter.pk]),
+        # the zone's reply form, which the supervisor is not offered
+        reverse("notifications:letter-reply", args=[letter.pk]),
     }
     for name in ("start", "put_into_production", "reach_target", "terminate", "correct"):
         pages.add(reverse("workflow:transition", args=[secret.pk, name]))
@@ -90,15 +108,29 @@ def _targets(client, supervisor, secret) -> set[str]:
 
 
 def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
-    client, supervisor, secret, outsiders
+    client, supervisor, secret, found, outsiders
 ):
     # given every page and link target the project's supervisor sees
-    targets = _targets(client, supervisor, secret)
+    letter = Letter.objects.get(project=found)
+    letters = list(Letter.objects.values_list("pk", flat=True))
+    alerts = list(Alert.objects.filter(recipient=supervisor).values_list("pk", flat=True))
+    targets = _targets(client, supervisor, secret, letter)
     assert reverse("reports:project-list-xlsx") + "?zone=linfen-etdz&stalled=true" in targets
     from reports.models import LedgerImport
 
     record = LedgerImport.objects.get()
-    own = (f"/projects/{secret.pk}/", f"/imports/{record.pk}/")
+    own = (
+        f"/projects/{secret.pk}/",
+        f"/projects/{found.pk}/",
+        f"/imports/{record.pk}/",
+        *(f"/letters/{pk}/" for pk in letters),
+        *(f"/inbox/{pk}/ack/" for pk in alerts),
+    )
+    acks = {reverse("notifications:ack", args=[pk]) for pk in alerts}
+    documents = {reverse("letter-document", args=[pk]) for pk in letters}
+    assert acks <= targets and documents <= targets
+    assert reverse("notifications:ack-shown") in targets
+    assert {f"/projects/{found.pk}/", f"/letters/{letter.pk}/"} <= targets
     ledger_writes = {
         reverse("projects:problem-add", args=[secret.pk]),
         reverse("projects:progress-add", args=[secret.pk]),
@@ -118,6 +150,15 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
             posted = client.post(target, {"start-effective_on": "2025-06-01"})
 
             # then the project's own pages do not exist for them, and nothing leaks elsewhere
+            if target == reverse("notifications:ack-shown"):
+                # acknowledging the alerts the supervisor was shown
+                assert response.status_code == 405, (outsider, target)
+                posted = client.post(target, {"alert": alerts})
+                assert posted.status_code == 404, (outsider, target)
+                continue
+            if target in documents:
+                assert response.status_code == 404, (outsider, target)
+                continue
             if target.startswith(own):
                 assert response.status_code == 404, (outsider, target)
                 assert posted.status_code == 404, (outsider, target)
@@ -141,3 +182,5 @@ def test_outsiders_see_404_or_no_foreign_row_on_every_page_and_link(
     assert secret.problems.get().status == Problem.Status.OPEN
     assert secret.milestones.get().done_on is None
     assert LedgerImport.objects.count() == 1
+    assert not Alert.objects.filter(acknowledged_at__isnull=False).exists()
+    assert not Letter.objects.filter(replied_on__isnull=False).exists()

@@ -1,0 +1,73 @@
+"""The inbox's and the letters' forms: filter forms that only render and keep the choices (the
+filtering is ``notifications.filtersets``, the API's), and the reply form, which only reads the
+input (``letters.letter_reply`` writes and refuses)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from notifications.filtersets import ReplyState
+from projects.models import Project, Zone
+from workflow.models import Level, Rule
+
+_ANY = [("", _("any"))]
+
+
+def _select() -> forms.Select:
+    return forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
+class AlertFilterForm(forms.Form):
+    unread = forms.ChoiceField(
+        label=_("read"),
+        required=False,
+        choices=[*_ANY, ("true", _("unread")), ("false", _("acknowledged"))],
+        widget=_select(),
+    )
+    level = forms.ChoiceField(
+        label=_("level"), required=False, choices=_ANY + Level.choices, widget=_select()
+    )
+    rule = forms.ChoiceField(
+        label=_("rule"), required=False, choices=_ANY + Rule.choices, widget=_select()
+    )
+    project = forms.ChoiceField(label=_("project"), required=False, widget=_select())
+
+    def __init__(self, *args, alerts, **kwargs) -> None:
+        """``alerts``: the user's inbox; its projects are the project filter's choices."""
+        super().__init__(*args, **kwargs)
+        projects = (
+            Project.objects.filter(pk__in=alerts.values("project"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        )
+        self.fields["project"].choices = _ANY + [(str(pk), name) for pk, name in projects]
+
+
+class LetterFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("reply"), required=False, choices=_ANY + ReplyState.CHOICES, widget=_select()
+    )
+    rule = forms.ChoiceField(
+        label=_("rule"), required=False, choices=_ANY + Rule.choices, widget=_select()
+    )
+    zone = forms.ChoiceField(label=_("zone"), required=False, widget=_select())
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        zones = list(Zone.objects.restrict(user).order_by("code").values_list("code", "name"))
+        if len(zones) > 1:
+            self.fields["zone"].choices = _ANY + zones
+        else:
+            del self.fields["zone"]
+
+
+class LetterReplyForm(forms.Form):
+    replied_on = forms.DateField(
+        label=_("replied on"),
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
+    )
+    reply = forms.CharField(
+        label=_("the zone's answer (整改)"),
+        widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 4}),
+    )
