@@ -97,10 +97,12 @@ class AlertTable(tables.Table):
             '<form method="post" action="{url}" hx-post="{url}" hx-target="closest tr" '
             'hx-swap="outerHTML" class="m-0">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<input type="hidden" name="next" value="{here}">'
             '<button type="submit" class="btn btn-sm btn-outline-primary py-0 text-nowrap" '
             'data-testid="ack-{pk}">{label}</button></form>',
             url=url,
             token=get_token(self.request),
+            here=self.request.get_full_path(),
             pk=record.pk,
             label=_("Acknowledge"),
         )

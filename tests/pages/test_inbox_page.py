@@ -131,6 +131,8 @@ def test_acknowledging_twice_keeps_the_first_time(client, officer, found):
 def test_without_htmx_acknowledging_returns_to_the_page_it_came_from(client, officer, found):
     client.force_login(officer)
     alert = _alert(officer, found["late"])
+    page = client.get(INBOX, {"unread": "true"}).content.decode()
+    assert f'name="next" value="{INBOX}?unread=true"' in page  # each row's form says where
 
     response = client.post(
         reverse("notifications:ack", args=[alert.pk]), {"next": f"{INBOX}?unread=true"}
