@@ -2,6 +2,7 @@
 supervisor, a supervisor of another city and a viewer; and projects at every stage."""
 
 import datetime
+import importlib
 import os
 
 import pytest
@@ -146,3 +147,19 @@ def api():
         return client
 
     return as_user
+
+
+@pytest.fixture
+def data_migration_rows(transactional_db):
+    """The rows the data migrations write (stall thresholds, the escalation ladder, the beat
+    schedule), written again for a transactional test, whose database was flushed by the tests
+    before it. Serialized rollback would restore them too, but it also restores the role groups,
+    which the flush's post_migrate has already recreated: a duplicate-key error at set-up."""
+    from django.apps import apps
+
+    for module, function in (
+        ("projects.migrations.0004_stall_thresholds", "create_defaults"),
+        ("workflow.migrations.0003_escalation_ladder_and_city_rules", "create_ladder"),
+        ("notifications.migrations.0003_beat_schedule", "create_schedule"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

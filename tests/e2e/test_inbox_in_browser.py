@@ -13,7 +13,6 @@ from notifications.models import Alert, Letter
 from notifications.services import scan
 from tests.conftest import TODAY
 from tests.e2e.conftest import axe_clean, screenshot, sign_in
-from tests.notifications.conftest import data_migration_rows  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +26,7 @@ def _tasks_run_here():
 
 
 @pytest.fixture
-def found(data_migration_rows, make_project, officer, zone_leader, supervisor):  # noqa: F811
+def found(data_migration_rows, make_project, officer, zone_leader, supervisor):
     """Two projects long signed and never started, found by the day's scan (with the ladder
     and thresholds the data migrations wrote, which a browser test's flush took away)."""
     projects = [
