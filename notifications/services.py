@@ -1,8 +1,9 @@
 """Raising alerts from findings, and the outbox that sends them: raise, claim, send, sweep, cancel.
 
 The scan is Healthchecks' ``sendalerts`` split in two: ``workflow.findings`` finds (reads only,
-set-based SQL per zone); ``zone_scan`` here raises, in one transaction per zone, with
-``bulk_create(ignore_conflicts=True)`` against the alerts' dedup key, then the delivery rows, then
+set-based SQL); ``zone_scan`` here raises, in one transaction per zone (``scan``: per city), as
+a few ``INSERT … SELECT … ON CONFLICT DO NOTHING`` statements against the unique keys
+(``notifications.raising``): alerts, then the delivery rows, interviews and letters, then
 ``transaction.on_commit`` to queue the sending. Sending claims each row with a compare-and-set on
 its status, so two workers never send one row, and a worker that dies mid-send leaves a lease the
 sweeper ends.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -21,13 +21,13 @@ from django.db.models import DateField, F, Q, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications import raising
 from notifications.models import (
     Alert,
     Channel,
     Delivery,
     Interview,
     Letter,
-    LetterSequence,
     LetterSettings,
     Preference,
 )
@@ -40,10 +40,10 @@ from notifications.transports import (
 )
 from notifications.workdays import is_working_day, next_working_morning
 from projects.errors import NotFound
-from projects.models import Membership, Project, Zone
+from projects.models import City, Project, Zone
 from projects.roles import Role
 from projects.selectors import DaysBetween
-from workflow.findings import Finding, findings
+from workflow.findings import Finding, findings, milestone_rows, problem_rows, stall_rows
 from workflow.models import CityRules, EscalationLevel, Level, Rule
 
 logger = logging.getLogger(__name__)
@@ -60,13 +60,19 @@ DIGEST_AT = datetime.time(8, 30)
 
 
 def scan(*, as_of: datetime.date | None = None, zone_code: str | None = None) -> int:
-    """Every zone (or one) in this process, as the Celery fan-out does one task per zone."""
-    zones = Zone.objects.order_by("pk")
+    """Every zone (or one) in this process; the number of alerts created.
+
+    Every zone is one pass per city (the same statements as a zone's, over the city's zones),
+    so a national scan costs a few statements per city, not per zone; the Celery fan-out runs
+    one pass per zone on whichever workers are free.
+    """
     if zone_code is not None:
-        zones = zones.filter(code=zone_code)
-        if not zones.exists():
+        zone = Zone.objects.filter(code=zone_code).values("pk", "city_id").first()
+        if zone is None:
             raise NotFound(_("There is no zone with the code “%(code)s”.") % {"code": zone_code})
-    return sum(zone_scan(zone_id=pk, as_of=as_of) for pk in zones.values_list("pk", flat=True))
+        return _scan_pass(city_id=zone["city_id"], zone_id=zone["pk"], as_of=as_of)
+    cities = Zone.objects.order_by("city_id").values_list("city_id", flat=True).distinct()
+    return sum(_scan_pass(city_id=city_id, zone_id=None, as_of=as_of) for city_id in cities)
 
 
 def zone_scan(*, zone_id: int, as_of: datetime.date | None = None) -> int:
@@ -74,22 +80,70 @@ def zone_scan(*, zone_id: int, as_of: datetime.date | None = None) -> int:
 
     Idempotent: a re-run, or a second scan at once, inserts nothing the first did.
     """
+    city_id = Zone.objects.values_list("city_id", flat=True).get(pk=zone_id)
+    return _scan_pass(city_id=city_id, zone_id=zone_id, as_of=as_of)
+
+
+def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None) -> int:
+    """One zone's (or, with ``zone_id`` None, a whole city's) findings raised in one
+    transaction: alerts, deliveries, interviews, letters, each one set-based statement
+    (``notifications.raising``), then the sending queued after commit. A fixed number of
+    queries whatever the number of projects and findings."""
     as_of = as_of or timezone.localdate()
-    zone = Zone.objects.select_related("city").get(pk=zone_id)
-    rules = CityRules.of(zone.city_id)
-    projects = Project.objects.filter(zone=zone)
-    found = [
-        *findings(projects, as_of=as_of, reminder_days=rules.milestone_reminder_days),
-        *letter_reply_findings(projects, as_of=as_of),
+    rules = CityRules.of(city_id)
+    if zone_id is None:
+        projects = Project.objects.filter(zone__city_id=city_id)
+    else:
+        projects = Project.objects.filter(zone_id=zone_id)
+    ladder = EscalationLevel.objects.ladder()
+    sources = [
+        (raising.STALL, stall_rows(projects, as_of=as_of)),
+        (
+            raising.MILESTONE,
+            milestone_rows(projects, as_of=as_of, reminder_days=rules.milestone_reminder_days),
+        ),
+        (raising.PROBLEM, problem_rows(projects, as_of=as_of)),
+        (raising.LETTER_REPLY, letter_reply_rows(projects, as_of=as_of)),
     ]
-    if not found:
-        return 0
-    with transaction.atomic():
-        created = alerts_raise(zone=zone, found=found, as_of=as_of, rules=rules)
-        deliveries = deliveries_create(zone=zone, alerts=created)
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    sentences = alert_sentences()
+    with transaction.atomic(), raising.Findings(sources=sources, as_of=as_of) as found:
+        if rules.ack_stops_climb:
+            found.drop_acknowledged()
+        created = found.raise_alerts(
+            branches=_branches(ladder),
+            levels=LEVELS,
+            city_id=city_id,
+            roles=(Role.ZONE_LEADER, Role.SUPERVISOR),
+            sentences=sentences,
+            created_at=now,
+            token=token,
+        )
+        deliveries = 0
+        if created:
+            deliveries = raising.create_deliveries(
+                token=token,
+                city_id=city_id,
+                levels=LEVELS,
+                now=now,
+                digest_at=next_working_morning(now, DIGEST_AT),
+                quiet=_quiet_hours_ends(now),
+            )
+        found.raise_interviews(starts=_starts(ladder, Level.INTERVIEW))
+        letter_starts = _starts(ladder, Level.LETTER)
+        if found.letters_due(starts=letter_starts):
+            options = LetterSettings.of(City.objects.get(pk=city_id))
+            found.issue_letters(
+                starts=letter_starts,
+                city_id=city_id,
+                prefix=options.number_prefix,
+                reply_days=options.reply_days,
+                sentences=sentences,
+            )
         if deliveries:
             transaction.on_commit(_queue_sending)
-    return len(created)
+    return created
 
 
 def _queue_sending() -> None:
@@ -98,152 +152,67 @@ def _queue_sending() -> None:
     deliveries_send_task.delay()
 
 
-@dataclass(frozen=True)
-class _Raise:
-    finding: Finding
-    reached: list[EscalationLevel]  # every level the finding has reached, lowest first
-
-    @property
-    def top(self) -> EscalationLevel:
-        return self.reached[-1]
+def _ceiling(rule: str) -> int:
+    return LEVELS.index(HIGHEST_LEVEL.get(rule, Level.INTERVIEW))
 
 
-def alerts_raise(*, zone: Zone, found: list[Finding], as_of: datetime.date, rules) -> list[Alert]:
-    """Raise each finding's levels, each once; the alerts this call inserted.
+def _branches(ladder: list[EscalationLevel]) -> list[raising.LevelBranch]:
+    """Each level of the ladder, with the rules that may climb to it.
 
     Each person on the ladder up to the level reached hears once per finding, at the highest
     level that names them: after a scan that did not run for weeks, a finding found at 65 days
     tells the officer (reminder), the leaders (warning) and the supervisors (interview) once
-    each, not every level it passed meanwhile. A finding someone acknowledged climbs no further
-    where the city says so.
+    each, not every level it passed meanwhile.
     """
-    ladder = EscalationLevel.objects.ladder()
-    stopped = _acknowledged_findings(zone) if rules.ack_stops_climb else set()
-    raises = []
-    for finding in found:
-        if finding.key in stopped:
-            continue
-        reached = _levels_reached(ladder, finding)
-        if reached:
-            raises.append(_Raise(finding, reached))
-    if not raises:
-        return []
-    people = _people(zone, {r.finding.project_id for r in raises})
-    known = _raised(zone)
-    token = uuid.uuid4().hex
-    rows = []
-    now = timezone.now()
-    sentences = alert_sentences()
-    for item in raises:
-        finding = item.finding
-        project = people["projects"][finding.project_id]
-        level_of: dict[int, str] = {}
-        for level in item.reached:
-            for recipient in _recipients(level, project, people):
-                level_of[recipient] = level.level
-        missing = sorted(
-            (recipient, level)
-            for recipient, level in level_of.items()
-            if (recipient, *finding.key, level) not in known
+    return [
+        raising.LevelBranch(
+            rank=LEVELS.index(level.level),
+            level=level.level,
+            starts_at_days=level.starts_at_days,
+            rules=[rule for rule in Rule.values if LEVELS.index(level.level) <= _ceiling(rule)],
+            to_officer=level.to_officer,
+            to_leader=level.to_leader,
+            to_zone_leaders=level.to_zone_leaders,
+            to_supervisors=level.to_supervisors,
         )
-        if not missing:
-            continue
-        message = alert_message(finding, project["name"], sentences)
-        for recipient, level in missing:
-            rows.append(
-                Alert(
-                    recipient_id=recipient,
-                    project_id=finding.project_id,
-                    rule=finding.rule,
-                    level=level,
-                    due_period=finding.due_period,
-                    message=message,
-                    days_over=finding.days_over,
-                    created_at=now,
-                    scan=token,
-                )
-            )
-    Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    _letters_and_interviews(zone=zone, raises=raises, as_of=as_of, names=people["projects"])
-    return list(Alert.objects.filter(scan=token).order_by("pk"))
+        for level in ladder
+    ]
 
 
-def _levels_reached(ladder: list[EscalationLevel], finding: Finding) -> list[EscalationLevel]:
-    ceiling = LEVELS.index(HIGHEST_LEVEL.get(finding.rule, Level.INTERVIEW))
-    return sorted(
-        (
-            level
+def _starts(ladder: list[EscalationLevel], at_least: str) -> dict[str, int]:
+    """Per rule, the days over from which a finding has reached ``at_least`` or above (the
+    letter, the interview list); rules that never climb that far are left out."""
+    rank = LEVELS.index(at_least)
+    starts = {}
+    for rule in Rule.values:
+        days = [
+            level.starts_at_days
             for level in ladder
-            if finding.days_over >= level.starts_at_days and LEVELS.index(level.level) <= ceiling
-        ),
-        key=lambda level: LEVELS.index(level.level),
-    )
+            if rank <= LEVELS.index(level.level) <= _ceiling(rule)
+        ]
+        if days:
+            starts[rule] = min(days)
+    return starts
 
 
-def _raised(zone: Zone) -> set[tuple[int, int, str, str, str]]:
-    """The zone's alerts already raised, so a daily re-scan builds and inserts only new ones
-    (the unique key still decides when two scans race)."""
-    return set(
-        Alert.objects.filter(project__zone=zone).values_list(
-            "recipient_id", "project_id", "rule", "due_period", "level"
+def _quiet_hours_ends(
+    now: datetime.datetime,
+) -> list[tuple[datetime.time, datetime.time, datetime.datetime]]:
+    """Each distinct quiet-hours choice that holds back an e-mail now, with when it may go."""
+    choices = (
+        Preference.objects.filter(
+            daily_digest=False, quiet_from__isnull=False, quiet_until__isnull=False
         )
+        .order_by("quiet_from", "quiet_until")
+        .values_list("quiet_from", "quiet_until")
+        .distinct()
     )
-
-
-def _acknowledged_findings(zone: Zone) -> set[tuple[int, str, str]]:
-    return set(
-        Alert.objects.filter(project__zone=zone, acknowledged_at__isnull=False).values_list(
-            "project_id", "rule", "due_period"
-        )
-    )
-
-
-def _people(zone: Zone, project_ids: set[int]) -> dict:
-    """Who may be told, for a zone's findings: three queries whatever their number."""
-    active = Membership.objects.filter(user__is_active=True)
-    return {
-        "projects": {
-            row["pk"]: row
-            for row in Project.objects.filter(pk__in=project_ids).values(
-                "pk", "name", "officer_id", "leader_id"
-            )
-        },
-        "zone_leaders": set(
-            active.filter(zone=zone, role=Role.ZONE_LEADER).values_list("user_id", flat=True)
-        ),
-        "supervisors": set(
-            active.filter(city_id=zone.city_id, role=Role.SUPERVISOR).values_list(
-                "user_id", flat=True
-            )
-        ),
-    }
-
-
-def _recipients(level: EscalationLevel, project: dict, people: dict) -> set[int]:
-    recipients: set[int] = set()
-    if level.to_officer and project["officer_id"]:
-        recipients.add(project["officer_id"])
-    if level.to_leader and project["leader_id"]:
-        recipients.add(project["leader_id"])
-    if level.to_zone_leaders:
-        recipients |= people["zone_leaders"]
-    if level.to_supervisors:
-        recipients |= people["supervisors"]
-    return recipients
-
-
-def alert_message(finding: Finding, project_name: str, sentences: dict | None = None) -> str:
-    """The sentence in the inbox, in the product's language (Chinese), whoever runs the scan.
-
-    ``sentences`` (from ``alert_sentences()``) spares a scan translating them per finding.
-    """
-    values = {
-        "project": project_name,
-        "days": finding.days_over,
-        "since": finding.since.isoformat(),
-        "subject": finding.subject,
-    }
-    return (sentences or alert_sentences())[finding.rule] % values
+    ends = []
+    for start, end in choices:
+        at = delivery_time(Preference(quiet_from=start, quiet_until=end), now)
+        if at != now:
+            ends.append((start, end, at))
+    return ends
 
 
 def alert_sentences() -> dict[str, str]:
@@ -279,162 +248,44 @@ def alert_sentences() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Warning letters and interviews
+# Letters' replies
 
 
-def _letters_and_interviews(*, zone: Zone, raises: list[_Raise], as_of, names: dict) -> None:
-    """A letter for each finding at the letter level or above, the interview list for those at
-    the interview level: once per finding (unique constraints), a few queries per zone."""
-    at_least = {
-        rank: [r.finding for r in raises if LEVELS.index(r.top.level) >= rank]
-        for rank in (LEVELS.index(Level.LETTER), LEVELS.index(Level.INTERVIEW))
-    }
-    letter_findings, interview_findings = at_least.values()
-    issued = _issued(zone) if letter_findings else set()
-    todo = [finding for finding in letter_findings if finding.key not in issued]
-    if todo:
-        letters_issue(zone=zone, found=todo, as_of=as_of, names=names)
-    if not interview_findings:
-        return
-    listed = set(
-        Interview.objects.filter(zone=zone).values_list("project_id", "rule", "due_period")
-    )
-    Interview.objects.bulk_create(
-        [
-            Interview(
-                project_id=finding.project_id,
-                zone=zone,
-                rule=finding.rule,
-                due_period=finding.due_period,
-                since=finding.since,
-                days_over=finding.days_over,
-                listed_on=as_of,
-            )
-            for finding in interview_findings
-            if finding.key not in listed
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
-
-
-def _issued(zone: Zone) -> set[tuple[int, str, str]]:
-    return set(Letter.objects.filter(zone=zone).values_list("project_id", "rule", "due_period"))
-
-
-def letters_issue(
-    *, zone: Zone, found: list[Finding], as_of: datetime.date, names: dict
-) -> list[Letter]:
-    """The findings' warning letters, numbered per city and year (e.g. 临开建函〔2026〕12号).
-
-    The city's sequence row is locked while the numbers are taken, so numbers have no gaps and
-    no twins; a second scan waiting on the lock re-reads the issued letters and skips them.
-    """
-    LetterSequence.objects.get_or_create(city_id=zone.city_id, year=as_of.year)
-    sequence = LetterSequence.objects.select_for_update().get(city_id=zone.city_id, year=as_of.year)
-    issued = _issued(zone)
-    options = LetterSettings.of(zone.city)
-    sentences = alert_sentences()
-    letters = []
-    for finding in found:
-        if finding.key in issued:
-            continue
-        sequence.last += 1
-        letters.append(
-            Letter(
-                city_id=zone.city_id,
-                year=as_of.year,
-                serial=sequence.last,
-                number=f"{options.number_prefix}〔{as_of.year}〕{sequence.last}号",
-                project_id=finding.project_id,
-                zone=zone,
-                rule=finding.rule,
-                due_period=finding.due_period,
-                finding=alert_message(finding, names[finding.project_id]["name"], sentences),
-                days_over=finding.days_over,
-                issued_on=as_of,
-                reply_due_on=as_of + datetime.timedelta(days=options.reply_days),
-            )
+def letter_reply_rows(projects, *, as_of: datetime.date):
+    """Letters not answered by their reply date (a finding of their own; they live here, not in
+    workflow, because letters are notifications' rows): f_pk, f_project, f_zone, f_number,
+    f_due, f_days."""
+    return (
+        Letter.objects.filter(project__in=projects, issued_on__lte=as_of, reply_due_on__lt=as_of)
+        .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=as_of))
+        .order_by()
+        .values(
+            f_pk=F("pk"),
+            f_project=F("project_id"),
+            f_zone=F("project__zone_id"),
+            f_number=F("number"),
+            f_due=F("reply_due_on"),
+            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("reply_due_on")),
         )
-    sequence.save(update_fields=["last"])
-    return Letter.objects.bulk_create(letters, batch_size=500)
+    )
 
 
 def letter_reply_findings(projects, *, as_of: datetime.date) -> list[Finding]:
-    """Letters not answered by their reply date: a finding of their own (they live here, not in
-    workflow, because letters are notifications' rows)."""
-    rows = (
-        Letter.objects.filter(project__in=projects, issued_on__lte=as_of, reply_due_on__lt=as_of)
-        .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=as_of))
-        .annotate(days=DaysBetween(Value(as_of, output_field=DateField()), F("reply_due_on")))
-        .values_list("pk", "project_id", "number", "reply_due_on", "days")
-    )
     return [
         Finding(
-            project_id,
+            row["f_project"],
             Rule.LETTER_REPLY_OVERDUE,
-            f"{pk}@{due.isoformat()}",
-            days,
-            due,
-            number,
+            f"{row['f_pk']}@{row['f_due'].isoformat()}",
+            row["f_days"],
+            row["f_due"],
+            row["f_number"],
         )
-        for pk, project_id, number, due, days in rows
+        for row in letter_reply_rows(projects, as_of=as_of)
     ]
 
 
 # ---------------------------------------------------------------------------------------------
 # The outbox: delivery rows, claims, sending, the sweeper, cancelling
-
-
-def deliveries_create(*, zone: Zone, alerts: list[Alert]) -> int:
-    """E-mail for each new alert whose recipient wants it; one robot message per finding and
-    level for each robot of the zone or its city."""
-    if not alerts:
-        return 0
-    now = timezone.now()
-    rows = []
-    preferences = {
-        p.user_id: p for p in Preference.objects.filter(user__in={a.recipient_id for a in alerts})
-    }
-    emails = dict(
-        Membership.objects.filter(user__in={a.recipient_id for a in alerts}).values_list(
-            "user_id", "user__email"
-        )
-    )
-    for alert in alerts:
-        preference = preferences.get(alert.recipient_id)
-        if (preference is None or preference.email) and emails.get(alert.recipient_id):
-            rows.append(
-                Delivery(
-                    alert=alert,
-                    kind=Delivery.Kind.EMAIL,
-                    key=f"email:{alert.pk}",
-                    next_attempt_at=delivery_time(preference, now),
-                )
-            )
-    robots = list(
-        Channel.objects.filter(enabled=True).filter(Q(zone=zone) | Q(city_id=zone.city_id))
-    )
-    first_of_finding: dict[tuple, Alert] = {}
-    for alert in alerts:
-        first_of_finding.setdefault(
-            (alert.project_id, alert.rule, alert.due_period, alert.level), alert
-        )
-    for (project_id, rule, period, level), alert in first_of_finding.items():
-        for robot in robots:
-            if LEVELS.index(level) < LEVELS.index(robot.min_level):
-                continue
-            rows.append(
-                Delivery(
-                    alert=alert,
-                    kind=robot.kind,
-                    channel=robot,
-                    key=f"{robot.pk}:{project_id}:{rule}:{period}:{level}",
-                    next_attempt_at=now,
-                )
-            )
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
 
 
 def delivery_time(preference: Preference | None, now: datetime.datetime) -> datetime.datetime:

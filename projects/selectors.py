@@ -14,10 +14,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -28,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -161,10 +164,40 @@ def not_stalled_q() -> Q:
     return Q(days_over__lte=0) | Q(days_over__isnull=True)
 
 
+def _stalled_now(as_of: datetime.date) -> Case:
+    """``days_over > 0`` said the cheap way, for the WHERE clause: in a stage, and past its
+    threshold or past the next stage's planned date.
+
+    The same rule as ``days_over`` (first stage that holds, threshold rows most specific
+    first), but plain comparisons instead of ``GREATEST`` over two ``CASE``s of date arithmetic,
+    so the scan's detection costs about what a hand-written query does.
+    """
+    day = Value(as_of, output_field=DateField())
+    rows = list(StallThreshold.objects.values("pk", "stage", "zone_category", "tier", "days"))
+    return Case(
+        *(
+            When(
+                _in_stage_q(kind, as_of),
+                then=ExpressionWrapper(
+                    Q(GreaterThan(DaysBetween(day, F(kind.entered)), _threshold(kind, rows)))
+                    | Q(**{f"{kind.planned}__lt": as_of}),
+                    output_field=BooleanField(),
+                ),
+            )
+            for kind in STALL_KINDS
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def stalls(projects: QuerySet, *, as_of: datetime.date, kind: str | None = None) -> QuerySet:
     """The 三未 ledger of ``projects`` (already scoped): Project rows annotated with
     ``stall_kind``, ``days_over`` and ``since``, most overdue first, then by id."""
-    return with_stall(projects, as_of=as_of).filter(stalled_q(kind)).order_by("-days_over", "pk")
+    rows = with_stall(projects, as_of=as_of).filter(_stalled_now(as_of))
+    if kind:
+        rows = rows.filter(stall_kind=kind)
+    return rows.order_by("-days_over", "pk")
 
 
 def problem_overdue_q(*, as_of: datetime.date) -> Q:

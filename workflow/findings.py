@@ -45,49 +45,103 @@ def _live_on(as_of: datetime.date, prefix: str = "") -> Q:
     )
 
 
+# The finding rows as querysets of named values, so the scan can run them inside its own SQL
+# (``notifications.raising``) and a single project's re-check can read them as ``Finding``s.
+
+
+def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """f_project, f_zone, f_rule (the stall kind), f_days, f_since."""
+    return (
+        stalls(projects, as_of=as_of)
+        .order_by()
+        .values(
+            f_project=F("pk"),
+            f_zone=F("zone_id"),
+            f_rule=F("stall_kind"),
+            f_days=F("days_over"),
+            f_since=F("since"),
+        )
+    )
+
+
+def milestone_rows(projects: QuerySet, *, as_of: datetime.date, reminder_days: int) -> QuerySet:
+    """Open milestones due within ``reminder_days`` or past their planned date: f_pk, f_project,
+    f_zone, f_name, f_planned, f_days (negative before the date)."""
+    return (
+        Milestone.objects.filter(project__in=projects)
+        .filter(_live_on(as_of, "project__"))
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
+        .filter(planned_on__lte=as_of + datetime.timedelta(days=reminder_days))
+        .order_by()
+        .values(
+            f_pk=F("pk"),
+            f_project=F("project_id"),
+            f_zone=F("project__zone_id"),
+            f_name=F("name"),
+            f_planned=F("planned_on"),
+            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("planned_on")),
+        )
+    )
+
+
+def problem_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
+    """Problems open on ``as_of`` past their deadline (限时解决): f_pk, f_project, f_zone,
+    f_description, f_deadline, f_days."""
+    return (
+        Problem.objects.filter(project__in=projects)
+        .filter(_live_on(as_of, "project__"))
+        .filter(raised_on__lte=as_of, deadline__lt=as_of)
+        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        .order_by()
+        .values(
+            f_pk=F("pk"),
+            f_project=F("project_id"),
+            f_zone=F("project__zone_id"),
+            f_description=F("description"),
+            f_deadline=F("deadline"),
+            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("deadline")),
+        )
+    )
+
+
+SUBJECT_LENGTH = 60  # a problem's description, cut to this, names it in the alert
+
+
 def stall_findings(projects: QuerySet, *, as_of: datetime.date) -> Iterator[Finding]:
-    rows = stalls(projects, as_of=as_of).values_list("pk", "stall_kind", "days_over", "since")
-    for project_id, kind, days_over, since in rows.iterator():
-        yield Finding(project_id, kind, since.isoformat(), days_over, since, "")
+    for row in stall_rows(projects, as_of=as_of).iterator():
+        since = row["f_since"]
+        yield Finding(row["f_project"], row["f_rule"], since.isoformat(), row["f_days"], since, "")
 
 
 def milestone_findings(
     projects: QuerySet, *, as_of: datetime.date, reminder_days: int
 ) -> Iterator[Finding]:
     """Open milestones due within ``reminder_days`` (due) or past their planned date (overdue)."""
-    rows = (
-        Milestone.objects.filter(project__in=projects)
-        .filter(_live_on(as_of, "project__"))
-        .filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-        .filter(planned_on__lte=as_of + datetime.timedelta(days=reminder_days))
-        .annotate(days_over=DaysBetween(Value(as_of, output_field=DateField()), F("planned_on")))
-        .values_list("pk", "project_id", "name", "planned_on", "days_over")
-    )
-    for pk, project_id, name, planned_on, days_over in rows.iterator():
+    rows = milestone_rows(projects, as_of=as_of, reminder_days=reminder_days)
+    for row in rows.iterator():
+        days_over, planned_on = row["f_days"], row["f_planned"]
         rule = Rule.MILESTONE_OVERDUE if days_over > 0 else Rule.MILESTONE_DUE
         yield Finding(
-            project_id, rule, f"{pk}@{planned_on.isoformat()}", max(days_over, 0), planned_on, name
+            row["f_project"],
+            rule,
+            f"{row['f_pk']}@{planned_on.isoformat()}",
+            max(days_over, 0),
+            planned_on,
+            row["f_name"],
         )
 
 
 def problem_findings(projects: QuerySet, *, as_of: datetime.date) -> Iterator[Finding]:
     """Problems open on ``as_of`` past their deadline (限时解决)."""
-    rows = (
-        Problem.objects.filter(project__in=projects)
-        .filter(_live_on(as_of, "project__"))
-        .filter(raised_on__lte=as_of, deadline__lt=as_of)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
-        .annotate(days_over=DaysBetween(Value(as_of, output_field=DateField()), F("deadline")))
-        .values_list("pk", "project_id", "description", "deadline", "days_over")
-    )
-    for pk, project_id, description, deadline, days_over in rows.iterator():
+    for row in problem_rows(projects, as_of=as_of).iterator():
+        deadline = row["f_deadline"]
         yield Finding(
-            project_id,
+            row["f_project"],
             Rule.PROBLEM_OVERDUE,
-            f"{pk}@{deadline.isoformat()}",
-            days_over,
+            f"{row['f_pk']}@{deadline.isoformat()}",
+            row["f_days"],
             deadline,
-            description[:60],
+            row["f_description"][:SUBJECT_LENGTH],
         )
 
 

@@ -1,0 +1,440 @@
+"""The scan's writes as a few set-based statements, whatever the number of projects.
+
+``notifications.services`` decides the policy (the ladder, who hears, when an e-mail may go);
+this module is where it becomes SQL, the only raw SQL of the app, written for PostgreSQL and
+SQLite alike (both take ``INSERT … SELECT … ON CONFLICT DO NOTHING``; SQLite since 3.24).
+
+A pass copies its findings once into a temporary table (``scan_finding``: the stall, milestone,
+problem and letter-reply rows of ``workflow.findings`` and ``letter_reply_rows``, run as
+subqueries), then each write is one ``INSERT … SELECT`` from it: alerts (one per finding and
+recipient, at the highest level naming them, skipping the rows the dedup key already holds),
+deliveries from the alerts the pass stamped with its token, interviews, and letters numbered
+with ``row_number()`` after the city's sequence row is locked. Nothing is built per row in
+Python, so a re-scan that finds nothing new costs about the findings' query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import QuerySet
+
+from notifications.models import (
+    Alert,
+    Channel,
+    Delivery,
+    Interview,
+    Letter,
+    LetterSequence,
+    Preference,
+)
+from projects.models import Membership, Project
+
+TABLE = "scan_finding"
+# The order a pass lists its findings in: letters are numbered in it.
+STALL, MILESTONE, PROBLEM, LETTER_REPLY = range(4)
+
+
+@dataclass(frozen=True)
+class LevelBranch:
+    """One ladder level as the alert insert sees it: its rank, from how many days over, for
+    which rules (the rules that may climb this far), and who hears."""
+
+    rank: int
+    level: str
+    starts_at_days: int
+    rules: Sequence[str]
+    to_officer: bool
+    to_leader: bool
+    to_zone_leaders: bool
+    to_supervisors: bool
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model) -> str:
+    return _quoted(model._meta.db_table)
+
+
+def _date_text(expression: str) -> str:
+    """A date as ``YYYY-MM-DD`` text (SQLite keeps dates as that text already)."""
+    if connection.vendor == "postgresql":
+        return f"to_char({expression}, 'YYYY-MM-DD')"
+    return f"CAST({expression} AS TEXT)"
+
+
+def _text(expression: str) -> str:
+    return f"CAST({expression} AS TEXT)"
+
+
+def _in(values: Iterable[str]) -> tuple[str, list]:
+    values = list(values)
+    return ", ".join(["%s"] * len(values)), values
+
+
+def _case(expression: str, mapping: Sequence[tuple[object, str, list]]) -> tuple[str, list]:
+    """``CASE expression WHEN value THEN sql …`` with each branch's own parameters."""
+    sql, params = [f"CASE {expression}"], []
+    for value, then, then_params in mapping:
+        sql.append(f"WHEN %s THEN {then}")
+        params += [value, *then_params]
+    sql.append("END")
+    return " ".join(sql), params
+
+
+def _sentence_sql(template: str, columns: dict[str, str]) -> tuple[str, list]:
+    """A ``%(name)s`` sentence as a SQL concatenation of its literal parts (as parameters) and
+    the columns: exactly what ``template % values`` gives, with no second substitution."""
+    parts, params = [], []
+    position = 0
+    for match in re.finditer(r"%\((\w+)\)s|%%", template):
+        literal = template[position : match.start()]
+        position = match.end()
+        if match.group(0) == "%%":
+            literal += "%"
+            parts.append("CAST(%s AS TEXT)")
+            params.append(literal)
+            continue
+        if literal:
+            parts.append("CAST(%s AS TEXT)")
+            params.append(literal)
+        parts.append(columns[match.group(1)])
+    if template[position:]:
+        parts.append("CAST(%s AS TEXT)")
+        params.append(template[position:])
+    return "(" + " || ".join(parts or ["''"]) + ")", params
+
+
+def _level_rank_sql(expression: str, levels: Sequence[str]) -> tuple[str, list]:
+    return _case(expression, [(level, str(rank), []) for rank, level in enumerate(levels)])
+
+
+def _run(sql: str, params: Sequence = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+class Findings:
+    """One pass's findings, held in a temporary table for the pass's statements.
+
+    Use as a context manager inside the pass's transaction; the table goes with it.
+    """
+
+    def __init__(self, *, sources: Sequence[tuple[int, QuerySet]], as_of: datetime.date):
+        self.sources = sources
+        self.as_of = as_of
+
+    # -- the table ------------------------------------------------------------------------
+
+    def __enter__(self) -> Findings:
+        selects, params = [], []
+        for kind, rows in self.sources:
+            sql, row_params = rows.query.sql_with_params()
+            selects.append(self._select(kind, f"({sql})"))
+            params += row_params
+        _run(f"DROP TABLE IF EXISTS {TABLE}")
+        _run(f"CREATE TEMPORARY TABLE {TABLE} AS " + " UNION ALL ".join(selects), params)
+        if connection.vendor == "postgresql":
+            _run(f"ANALYZE {TABLE}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            _run(f"DROP TABLE IF EXISTS {TABLE}")
+
+    @staticmethod
+    def _select(kind: int, rows: str) -> str:
+        """Each source's row as (ord, project_id, zone_id, rule, due_period, days_over, since,
+        since_text, subject): the fields of ``workflow.findings.Finding``."""
+        if kind == STALL:
+            period = _date_text("s.f_since")
+            return (
+                f"SELECT {kind} AS ord, s.f_project AS project_id, s.f_zone AS zone_id, "
+                f"s.f_rule AS rule, {period} AS due_period, s.f_days AS days_over, "
+                f"s.f_since AS since, {period} AS since_text, '' AS subject FROM {rows} s"
+            )
+        date_column, subject, rule = {
+            MILESTONE: (
+                "s.f_planned",
+                "s.f_name",
+                "CASE WHEN s.f_days > 0 THEN 'milestone_overdue' ELSE 'milestone_due' END",
+            ),
+            PROBLEM: ("s.f_deadline", "SUBSTR(s.f_description, 1, 60)", "'problem_overdue'"),
+            LETTER_REPLY: ("s.f_due", "s.f_number", "'letter_reply_overdue'"),
+        }[kind]
+        date = _date_text(date_column)
+        return (
+            f"SELECT {kind} AS ord, s.f_project AS project_id, s.f_zone AS zone_id, "
+            f"{rule} AS rule, {_text('s.f_pk')} || '@' || {date} AS due_period, "
+            "CASE WHEN s.f_days > 0 THEN s.f_days ELSE 0 END AS days_over, "
+            f"{date_column} AS since, {date} AS since_text, {subject} AS subject FROM {rows} s"
+        )
+
+    def _message_sql(self, sentences: dict[str, str]) -> tuple[str, list]:
+        columns = {
+            "project": "p.name",
+            "days": _text("f.days_over"),
+            "since": "f.since_text",
+            "subject": "f.subject",
+        }
+        return _case(
+            "f.rule",
+            [(rule, *_sentence_sql(sentence, columns)) for rule, sentence in sentences.items()],
+        )
+
+    # -- the writes -----------------------------------------------------------------------
+
+    def drop_acknowledged(self) -> None:
+        """Findings someone acknowledged climb no further (where the city says so)."""
+        _run(
+            f"DELETE FROM {TABLE} WHERE EXISTS (SELECT 1 FROM {_table(Alert)} a "
+            f"WHERE a.project_id = {TABLE}.project_id AND a.rule = {TABLE}.rule "
+            f"AND a.due_period = {TABLE}.due_period AND a.acknowledged_at IS NOT NULL)"
+        )
+
+    def raise_alerts(
+        self,
+        *,
+        branches: Sequence[LevelBranch],
+        levels: Sequence[str],
+        city_id: int,
+        roles: tuple[str, str],
+        sentences: dict[str, str],
+        created_at: datetime.datetime,
+        token: str,
+    ) -> int:
+        """One alert per finding and person on the ladder up to the level reached, at the
+        highest level naming them; rows the dedup key holds are skipped (and a concurrent
+        scan's, by ``ON CONFLICT``). Inserted in key order, so two scans never deadlock."""
+        zone_leader, supervisor = roles
+        membership, user = _table(Membership), _table(get_user_model())
+        heard, params = [], []
+        for branch in branches:
+            placeholders, rules = _in(branch.rules)
+            if not rules:
+                continue
+            reached = f"f.days_over >= %s AND f.rule IN ({placeholders})"
+            head = "SELECT f.project_id, f.rule, f.due_period, {who} AS recipient_id, "
+            head += f"{branch.rank} AS rank FROM {TABLE} f "
+            if branch.to_officer or branch.to_leader:
+                for column, wanted in (
+                    ("officer_id", branch.to_officer),
+                    ("leader_id", branch.to_leader),
+                ):
+                    if wanted:
+                        heard.append(
+                            head.format(who=f"p.{column}")
+                            + f"JOIN {_table(Project)} p ON p.id = f.project_id "
+                            f"WHERE {reached} AND p.{column} IS NOT NULL"
+                        )
+                        params += [branch.starts_at_days, *rules]
+            if branch.to_zone_leaders:
+                heard.append(
+                    head.format(who="m.user_id")
+                    + f"JOIN {membership} m ON m.zone_id = f.zone_id AND m.role = %s "
+                    f"JOIN {user} u ON u.id = m.user_id AND u.is_active WHERE {reached}"
+                )
+                params += [zone_leader, branch.starts_at_days, *rules]
+            if branch.to_supervisors:
+                heard.append(
+                    head.format(who="m.user_id")
+                    + f"JOIN {membership} m ON m.city_id = %s AND m.role = %s "
+                    f"JOIN {user} u ON u.id = m.user_id AND u.is_active WHERE {reached}"
+                )
+                params += [city_id, supervisor, branch.starts_at_days, *rules]
+        if not heard:
+            return 0
+        level_sql, level_params = _case(
+            "h.rank", [(rank, "%s", [level]) for rank, level in enumerate(levels)]
+        )
+        message_sql, message_params = self._message_sql(sentences)
+        alert = _table(Alert)
+        sql = (
+            f"INSERT INTO {alert} (recipient_id, project_id, rule, level, due_period, message, "
+            "days_over, created_at, acknowledged_at, scan) "
+            f"SELECT g.recipient_id, f.project_id, f.rule, g.level, f.due_period, {message_sql}, "
+            "f.days_over, %s, NULL, %s "
+            f"FROM (SELECT h.*, {level_sql} AS level FROM ("
+            "SELECT project_id, rule, due_period, recipient_id, MAX(rank) AS rank FROM ("
+            + " UNION ALL ".join(heard)
+            + ") c GROUP BY project_id, rule, due_period, recipient_id) h) g "
+            f"JOIN {TABLE} f ON f.project_id = g.project_id AND f.rule = g.rule "
+            "AND f.due_period = g.due_period "
+            f"JOIN {_table(Project)} p ON p.id = f.project_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.recipient_id = g.recipient_id "
+            "AND a.rule = f.rule AND a.project_id = f.project_id AND a.level = g.level "
+            "AND a.due_period = f.due_period) "
+            "ORDER BY g.recipient_id, f.rule, f.project_id, g.level, f.due_period "
+            "ON CONFLICT DO NOTHING"
+        )
+        return _run(
+            sql,
+            [
+                *message_params,
+                connection.ops.adapt_datetimefield_value(created_at),
+                token,
+                *level_params,
+                *params,
+            ],
+        )
+
+    def raise_interviews(self, *, starts: dict[str, int]) -> int:
+        """The interview list: each finding at the interview level, once."""
+        if not starts:
+            return 0
+        reached, params = self._reached(starts)
+        interview = _table(Interview)
+        return _run(
+            f"INSERT INTO {interview} (project_id, zone_id, rule, due_period, since, days_over, "
+            "listed_on, closed_on) "
+            "SELECT f.project_id, f.zone_id, f.rule, f.due_period, f.since, f.days_over, %s, NULL "
+            f"FROM {TABLE} f WHERE ({reached}) AND NOT EXISTS (SELECT 1 FROM {interview} i "
+            "WHERE i.project_id = f.project_id AND i.rule = f.rule AND i.due_period = f.due_period) "
+            "ORDER BY f.project_id, f.rule, f.due_period ON CONFLICT DO NOTHING",
+            [connection.ops.adapt_datefield_value(self.as_of), *params],
+        )
+
+    @staticmethod
+    def _reached(starts: dict[str, int]) -> tuple[str, list]:
+        sql = " OR ".join(["(f.rule = %s AND f.days_over >= %s)"] * len(starts))
+        return sql, [value for item in starts.items() for value in item]
+
+    def letters_due(self, *, starts: dict[str, int]) -> bool:
+        """Whether a finding reached the letter level without a letter (before the lock)."""
+        if not starts:
+            return False
+        reached, params = self._reached(starts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {TABLE} f WHERE ({reached}) AND NOT EXISTS (SELECT 1 FROM "
+                f"{_table(Letter)} l WHERE l.project_id = f.project_id AND l.rule = f.rule "
+                "AND l.due_period = f.due_period) LIMIT 1",
+                params,
+            )
+            return cursor.fetchone() is not None
+
+    def issue_letters(
+        self,
+        *,
+        starts: dict[str, int],
+        city_id: int,
+        prefix: str,
+        reply_days: int,
+        sentences: dict[str, str],
+    ) -> int:
+        """The letters of the findings at the letter level, numbered on from the city's
+        sequence row (locked here until the pass commits: no gaps, no twins; a second scan
+        waiting on it then sees these letters and skips them)."""
+        year = self.as_of.year
+        LetterSequence.objects.get_or_create(city_id=city_id, year=year)
+        sequence = LetterSequence.objects.select_for_update().get(city_id=city_id, year=year)
+        reached, params = self._reached(starts)
+        message_sql, message_params = self._message_sql(sentences)
+        letter = _table(Letter)
+        serial = f"({sequence.last} + f.rn)"
+        issued = _run(
+            f"INSERT INTO {letter} (city_id, year, serial, number, project_id, zone_id, rule, "
+            "due_period, finding, days_over, issued_on, reply_due_on, replied_on, reply) "
+            f"SELECT %s, %s, {serial}, CAST(%s AS TEXT) || {_text(serial)} || CAST(%s AS TEXT), "
+            f"f.project_id, f.zone_id, f.rule, f.due_period, {message_sql}, f.days_over, %s, %s, "
+            "NULL, '' FROM (SELECT s.*, ROW_NUMBER() OVER (ORDER BY s.ord, s.days_over DESC, "
+            f"s.project_id, s.rule, s.due_period) AS rn FROM {TABLE} s WHERE ({reached.replace('f.', 's.')}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {letter} l WHERE l.project_id = s.project_id "
+            "AND l.rule = s.rule AND l.due_period = s.due_period)) f "
+            f"JOIN {_table(Project)} p ON p.id = f.project_id ORDER BY f.rn",
+            [
+                city_id,
+                year,
+                f"{prefix}〔{year}〕",
+                "号",
+                *message_params,
+                connection.ops.adapt_datefield_value(self.as_of),
+                connection.ops.adapt_datefield_value(
+                    self.as_of + datetime.timedelta(days=reply_days)
+                ),
+                *params,
+            ],
+        )
+        if issued:
+            sequence.last += issued
+            sequence.save(update_fields=["last"])
+        return issued
+
+
+def create_deliveries(
+    *,
+    token: str,
+    city_id: int,
+    levels: Sequence[str],
+    now: datetime.datetime,
+    digest_at: datetime.datetime,
+    quiet: Sequence[tuple[datetime.time, datetime.time, datetime.datetime]],
+) -> int:
+    """The outbox rows of the alerts stamped ``token``: an e-mail per alert whose recipient has
+    an address and wants it, at the time their preference says (``digest_at`` for a digest, the
+    matching quiet hours' end, else now); a robot message per finding and level for each enabled
+    robot of the project's zone or of the city, from its minimum level."""
+    ops = connection.ops
+    when = ["CASE WHEN pr.id IS NULL THEN %s WHEN pr.daily_digest THEN %s"]
+    when_params = [ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(digest_at)]
+    for start, end, at in quiet:
+        when.append("WHEN pr.quiet_from = %s AND pr.quiet_until = %s THEN %s")
+        when_params += [
+            ops.adapt_timefield_value(start),
+            ops.adapt_timefield_value(end),
+            ops.adapt_datetimefield_value(at),
+        ]
+    when.append("ELSE %s END")
+    when_params.append(ops.adapt_datetimefield_value(now))
+    delivery, alert = _table(Delivery), _table(Alert)
+    user, membership = _table(get_user_model()), _table(Membership)
+    columns = (
+        f"INSERT INTO {delivery} (alert_id, kind, channel_id, {_quoted('key')}, status, attempts, "
+        "next_attempt_at, lease_until, claimed_by, sent_at, last_error, created_at) "
+    )
+    emails = _run(
+        columns + f"SELECT a.id, %s, NULL, 'email:' || {_text('a.id')}, %s, 0, {' '.join(when)}, "
+        f"NULL, '', NULL, '', %s FROM {alert} a JOIN {user} u ON u.id = a.recipient_id "
+        f"LEFT JOIN {_table(Preference)} pr ON pr.user_id = a.recipient_id "
+        "WHERE a.scan = %s AND (pr.id IS NULL OR pr.email) AND u.email IS NOT NULL "
+        f"AND u.email <> '' AND EXISTS (SELECT 1 FROM {membership} m "
+        "WHERE m.user_id = a.recipient_id) ORDER BY a.id ON CONFLICT DO NOTHING",
+        [
+            Delivery.Kind.EMAIL,
+            Delivery.Status.PENDING,
+            *when_params,
+            ops.adapt_datetimefield_value(now),
+            token,
+        ],
+    )
+    alert_rank, alert_rank_params = _level_rank_sql("g.level", levels)
+    robot_rank, robot_rank_params = _level_rank_sql("ch.min_level", levels)
+    key = " || ':' || ".join(
+        [_text("ch.id"), _text("g.project_id"), "g.rule", "g.due_period", "g.level"]
+    )
+    robots = _run(
+        columns + f"SELECT g.alert_id, ch.kind, ch.id, {key}, %s, 0, %s, NULL, '', NULL, '', %s "
+        "FROM (SELECT MIN(a.id) AS alert_id, a.project_id, a.rule, a.due_period, a.level, "
+        f"p.zone_id FROM {alert} a JOIN {_table(Project)} p ON p.id = a.project_id "
+        "WHERE a.scan = %s GROUP BY a.project_id, a.rule, a.due_period, a.level, p.zone_id) g "
+        f"JOIN {_table(Channel)} ch ON ch.enabled AND (ch.zone_id = g.zone_id OR ch.city_id = %s) "
+        f"WHERE {alert_rank} >= {robot_rank} ORDER BY g.alert_id, ch.id ON CONFLICT DO NOTHING",
+        [
+            Delivery.Status.PENDING,
+            ops.adapt_datetimefield_value(now),
+            ops.adapt_datetimefield_value(now),
+            token,
+            city_id,
+            *alert_rank_params,
+            *robot_rank_params,
+        ],
+    )
+    return emails + robots
