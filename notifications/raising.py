@@ -36,6 +36,7 @@ from notifications.models import (
 from projects.models import Membership, Project
 
 TABLE = "scan_finding"
+WORK_MEM = "64MB"
 # The order a pass lists its findings in: letters are numbered in it.
 STALL, MILESTONE, PROBLEM, LETTER_REPLY = range(4)
 
@@ -140,10 +141,12 @@ class Findings:
             sql, row_params = rows.query.sql_with_params()
             selects.append(self._select(kind, f"({sql})"))
             params += row_params
+        if connection.vendor == "postgresql":
+            # The pass's hashes and sorts are of every finding of a city: in memory, not on
+            # disk (for this transaction only).
+            _run(f"SET LOCAL work_mem = '{WORK_MEM}'")
         _run(f"DROP TABLE IF EXISTS {TABLE}")
         _run(f"CREATE TEMPORARY TABLE {TABLE} AS " + " UNION ALL ".join(selects), params)
-        if connection.vendor == "postgresql":
-            _run(f"ANALYZE {TABLE}")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -152,19 +155,24 @@ class Findings:
 
     @staticmethod
     def _select(kind: int, rows: str) -> str:
-        """Each source's row as (ord, project_id, zone_id, rule, due_period, days_over, since,
-        since_text, subject): the fields of ``workflow.findings.Finding``."""
+        """Each source's row as the fields of ``workflow.findings.Finding`` (ord, project_id,
+        rule, due_period, days_over, since and its text, subject) and what the writes need of
+        the project (zone_id, name, officer_id, leader_id), so they join no other table."""
+        project = (
+            "s.f_project AS project_id, s.f_zone AS zone_id, s.f_name AS name, "
+            "s.f_officer AS officer_id, s.f_leader AS leader_id"
+        )
         if kind == STALL:
             period = _date_text("s.f_since")
             return (
-                f"SELECT {kind} AS ord, s.f_project AS project_id, s.f_zone AS zone_id, "
-                f"s.f_rule AS rule, {period} AS due_period, s.f_days AS days_over, "
-                f"s.f_since AS since, {period} AS since_text, '' AS subject FROM {rows} s"
+                f"SELECT {kind} AS ord, {project}, s.f_rule AS rule, {period} AS due_period, "
+                f"s.f_days AS days_over, s.f_since AS since, {period} AS since_text, "
+                f"'' AS subject FROM {rows} s"
             )
         date_column, subject, rule = {
             MILESTONE: (
                 "s.f_planned",
-                "s.f_name",
+                "s.f_title",
                 "CASE WHEN s.f_days > 0 THEN 'milestone_overdue' ELSE 'milestone_due' END",
             ),
             PROBLEM: ("s.f_deadline", "SUBSTR(s.f_description, 1, 60)", "'problem_overdue'"),
@@ -172,15 +180,15 @@ class Findings:
         }[kind]
         date = _date_text(date_column)
         return (
-            f"SELECT {kind} AS ord, s.f_project AS project_id, s.f_zone AS zone_id, "
-            f"{rule} AS rule, {_text('s.f_pk')} || '@' || {date} AS due_period, "
+            f"SELECT {kind} AS ord, {project}, {rule} AS rule, "
+            f"{_text('s.f_pk')} || '@' || {date} AS due_period, "
             "CASE WHEN s.f_days > 0 THEN s.f_days ELSE 0 END AS days_over, "
             f"{date_column} AS since, {date} AS since_text, {subject} AS subject FROM {rows} s"
         )
 
     def _message_sql(self, sentences: dict[str, str]) -> tuple[str, list]:
         columns = {
-            "project": "p.name",
+            "project": "f.name",
             "days": _text("f.days_over"),
             "since": "f.since_text",
             "subject": "f.subject",
@@ -213,7 +221,9 @@ class Findings:
     ) -> int:
         """One alert per finding and person on the ladder up to the level reached, at the
         highest level naming them; rows the dedup key holds are skipped (and a concurrent
-        scan's, by ``ON CONFLICT``). Inserted in key order, so two scans never deadlock."""
+        scan's, by ``ON CONFLICT``). Inserted in key order, so two scans never deadlock.
+
+        """
         zone_leader, supervisor = roles
         membership, user = _table(Membership), _table(get_user_model())
         heard, params = [], []
@@ -224,18 +234,16 @@ class Findings:
             reached = f"f.days_over >= %s AND f.rule IN ({placeholders})"
             head = "SELECT f.project_id, f.rule, f.due_period, {who} AS recipient_id, "
             head += f"{branch.rank} AS rank FROM {TABLE} f "
-            if branch.to_officer or branch.to_leader:
-                for column, wanted in (
-                    ("officer_id", branch.to_officer),
-                    ("leader_id", branch.to_leader),
-                ):
-                    if wanted:
-                        heard.append(
-                            head.format(who=f"p.{column}")
-                            + f"JOIN {_table(Project)} p ON p.id = f.project_id "
-                            f"WHERE {reached} AND p.{column} IS NOT NULL"
-                        )
-                        params += [branch.starts_at_days, *rules]
+            for column, wanted in (
+                ("officer_id", branch.to_officer),
+                ("leader_id", branch.to_leader),
+            ):
+                if wanted:
+                    heard.append(
+                        head.format(who=f"f.{column}")
+                        + f"WHERE {reached} AND f.{column} IS NOT NULL"
+                    )
+                    params += [branch.starts_at_days, *rules]
             if branch.to_zone_leaders:
                 heard.append(
                     head.format(who="m.user_id")
@@ -253,36 +261,35 @@ class Findings:
         if not heard:
             return 0
         level_sql, level_params = _case(
-            "h.rank", [(rank, "%s", [level]) for rank, level in enumerate(levels)]
+            "MAX(c.rank)", [(rank, "%s", [level]) for rank, level in enumerate(levels)]
         )
         message_sql, message_params = self._message_sql(sentences)
         alert = _table(Alert)
-        sql = (
+        # The missing rows are found on the keys alone (a materialized CTE, so the planner
+        # does not join the findings first) and only they are joined to their findings. (The WITH
+        # goes after INSERT: Python's sqlite3 counts the rows only of a statement starting so.)
+        return _run(
             f"INSERT INTO {alert} (recipient_id, project_id, rule, level, due_period, message, "
             "days_over, created_at, acknowledged_at, scan) "
-            f"SELECT g.recipient_id, f.project_id, f.rule, g.level, f.due_period, {message_sql}, "
-            "f.days_over, %s, NULL, %s "
-            f"FROM (SELECT h.*, {level_sql} AS level FROM ("
-            "SELECT project_id, rule, due_period, recipient_id, MAX(rank) AS rank FROM ("
+            f"WITH h AS MATERIALIZED (SELECT g.* FROM ("
+            "SELECT c.project_id, c.rule, c.due_period, c.recipient_id, "
+            f"{level_sql} AS level FROM ("
             + " UNION ALL ".join(heard)
-            + ") c GROUP BY project_id, rule, due_period, recipient_id) h) g "
-            f"JOIN {TABLE} f ON f.project_id = g.project_id AND f.rule = g.rule "
-            "AND f.due_period = g.due_period "
-            f"JOIN {_table(Project)} p ON p.id = f.project_id "
+            + ") c GROUP BY c.project_id, c.rule, c.due_period, c.recipient_id) g "
             f"WHERE NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.recipient_id = g.recipient_id "
-            "AND a.rule = f.rule AND a.project_id = f.project_id AND a.level = g.level "
-            "AND a.due_period = f.due_period) "
-            "ORDER BY g.recipient_id, f.rule, f.project_id, g.level, f.due_period "
-            "ON CONFLICT DO NOTHING"
-        )
-        return _run(
-            sql,
+            "AND a.rule = g.rule AND a.project_id = g.project_id AND a.level = g.level "
+            "AND a.due_period = g.due_period)) "
+            f"SELECT h.recipient_id, f.project_id, f.rule, h.level, f.due_period, {message_sql}, "
+            f"f.days_over, %s, NULL, %s FROM h JOIN {TABLE} f "
+            "ON f.project_id = h.project_id AND f.rule = h.rule AND f.due_period = h.due_period "
+            "WHERE 1 = 1 ORDER BY h.recipient_id, h.rule, h.project_id, h.level, h.due_period "
+            "ON CONFLICT DO NOTHING",
             [
+                *level_params,
+                *params,
                 *message_params,
                 connection.ops.adapt_datetimefield_value(created_at),
                 token,
-                *level_params,
-                *params,
             ],
         )
 
@@ -349,7 +356,7 @@ class Findings:
             f"s.project_id, s.rule, s.due_period) AS rn FROM {TABLE} s WHERE ({reached.replace('f.', 's.')}) "
             f"AND NOT EXISTS (SELECT 1 FROM {letter} l WHERE l.project_id = s.project_id "
             "AND l.rule = s.rule AND l.due_period = s.due_period)) f "
-            f"JOIN {_table(Project)} p ON p.id = f.project_id ORDER BY f.rn",
+            "ORDER BY f.rn",
             [
                 city_id,
                 year,

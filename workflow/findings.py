@@ -50,13 +50,17 @@ def _live_on(as_of: datetime.date, prefix: str = "") -> Q:
 
 
 def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
-    """f_project, f_zone, f_rule (the stall kind), f_days, f_since."""
+    """f_project, f_zone, f_name, f_officer, f_leader, f_rule (the stall kind), f_days,
+    f_since."""
     return (
         stalls(projects, as_of=as_of)
         .order_by()
         .values(
             f_project=F("pk"),
             f_zone=F("zone_id"),
+            f_name=F("name"),
+            f_officer=F("officer_id"),
+            f_leader=F("leader_id"),
             f_rule=F("stall_kind"),
             f_days=F("days_over"),
             f_since=F("since"),
@@ -65,8 +69,9 @@ def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
 
 
 def milestone_rows(projects: QuerySet, *, as_of: datetime.date, reminder_days: int) -> QuerySet:
-    """Open milestones due within ``reminder_days`` or past their planned date: f_pk, f_project,
-    f_zone, f_name, f_planned, f_days (negative before the date)."""
+    """Open milestones due within ``reminder_days`` or past their planned date: f_pk, the
+    project's f_project, f_zone, f_name, f_officer, f_leader, then f_title, f_planned, f_days
+    (negative before the date)."""
     return (
         Milestone.objects.filter(project__in=projects)
         .filter(_live_on(as_of, "project__"))
@@ -77,7 +82,10 @@ def milestone_rows(projects: QuerySet, *, as_of: datetime.date, reminder_days: i
             f_pk=F("pk"),
             f_project=F("project_id"),
             f_zone=F("project__zone_id"),
-            f_name=F("name"),
+            f_name=F("project__name"),
+            f_officer=F("project__officer_id"),
+            f_leader=F("project__leader_id"),
+            f_title=F("name"),
             f_planned=F("planned_on"),
             f_days=DaysBetween(Value(as_of, output_field=DateField()), F("planned_on")),
         )
@@ -86,7 +94,7 @@ def milestone_rows(projects: QuerySet, *, as_of: datetime.date, reminder_days: i
 
 def problem_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """Problems open on ``as_of`` past their deadline (限时解决): f_pk, f_project, f_zone,
-    f_description, f_deadline, f_days."""
+    f_name, f_officer, f_leader, f_description, f_deadline, f_days."""
     return (
         Problem.objects.filter(project__in=projects)
         .filter(_live_on(as_of, "project__"))
@@ -97,6 +105,9 @@ def problem_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
             f_pk=F("pk"),
             f_project=F("project_id"),
             f_zone=F("project__zone_id"),
+            f_name=F("project__name"),
+            f_officer=F("project__officer_id"),
+            f_leader=F("project__leader_id"),
             f_description=F("description"),
             f_deadline=F("deadline"),
             f_days=DaysBetween(Value(as_of, output_field=DateField()), F("deadline")),
@@ -127,7 +138,7 @@ def milestone_findings(
             f"{row['f_pk']}@{planned_on.isoformat()}",
             max(days_over, 0),
             planned_on,
-            row["f_name"],
+            row["f_title"],
         )
 
 
