@@ -341,8 +341,11 @@ class Findings:
         sequence row (locked here until the pass commits: no gaps, no twins; a second scan
         waiting on it then sees these letters and skips them)."""
         year = self.as_of.year
-        LetterSequence.objects.get_or_create(city_id=city_id, year=year)
-        sequence = LetterSequence.objects.select_for_update().get(city_id=city_id, year=year)
+        locked = LetterSequence.objects.select_for_update()
+        sequence = locked.filter(city_id=city_id, year=year).first()
+        if sequence is None:  # the city's first letter of the year
+            LetterSequence.objects.get_or_create(city_id=city_id, year=year)
+            sequence = locked.get(city_id=city_id, year=year)
         reached, params = self._reached(starts)
         message_sql, message_params = self._message_sql(sentences)
         letter = _table(Letter)

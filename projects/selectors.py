@@ -131,14 +131,21 @@ def _per_kind(as_of: datetime.date, value, output_field) -> Case:
     )
 
 
-def with_stall(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
+def _threshold_rows() -> list[dict]:
+    return list(StallThreshold.objects.values("pk", "stage", "zone_category", "tier", "days"))
+
+
+def with_stall(
+    projects: QuerySet, *, as_of: datetime.date, rows: list[dict] | None = None
+) -> QuerySet:
     """``projects`` annotated with ``stall_kind``, ``since`` and ``days_over`` as of a date.
 
     ``stall_kind`` is set for every live project (the stage it is in on that date); the project
-    is stalled when ``days_over`` is above zero. Filter with ``stalled_q()``.
+    is stalled when ``days_over`` is above zero. Filter with ``stalled_q()``. ``rows``: the
+    threshold rows, when the caller has read them already.
     """
     day = Value(as_of, output_field=DateField())
-    rows = list(StallThreshold.objects.values("pk", "stage", "zone_category", "tier", "days"))
+    rows = rows if rows is not None else _threshold_rows()
     over_threshold = _per_kind(
         as_of,
         lambda kind: DaysBetween(day, F(kind.entered)) - _threshold(kind, rows),
@@ -164,7 +171,7 @@ def not_stalled_q() -> Q:
     return Q(days_over__lte=0) | Q(days_over__isnull=True)
 
 
-def _stalled_now(as_of: datetime.date) -> Case:
+def _stalled_now(as_of: datetime.date, rows: list[dict]) -> Case:
     """``days_over > 0`` said the cheap way, for the WHERE clause: in a stage, and past its
     threshold or past the next stage's planned date.
 
@@ -173,7 +180,6 @@ def _stalled_now(as_of: datetime.date) -> Case:
     so the scan's detection costs about what a hand-written query does.
     """
     day = Value(as_of, output_field=DateField())
-    rows = list(StallThreshold.objects.values("pk", "stage", "zone_category", "tier", "days"))
     return Case(
         *(
             When(
@@ -194,7 +200,10 @@ def _stalled_now(as_of: datetime.date) -> Case:
 def stalls(projects: QuerySet, *, as_of: datetime.date, kind: str | None = None) -> QuerySet:
     """The 三未 ledger of ``projects`` (already scoped): Project rows annotated with
     ``stall_kind``, ``days_over`` and ``since``, most overdue first, then by id."""
-    rows = with_stall(projects, as_of=as_of).filter(_stalled_now(as_of))
+    thresholds = _threshold_rows()
+    rows = with_stall(projects, as_of=as_of, rows=thresholds).filter(
+        _stalled_now(as_of, thresholds)
+    )
     if kind:
         rows = rows.filter(stall_kind=kind)
     return rows.order_by("-days_over", "pk")
