@@ -34,6 +34,8 @@ from notifications.models import (
     Preference,
 )
 from projects.models import Membership, Project
+from workflow.findings import SUBJECT_LENGTH
+from workflow.models import Rule
 
 TABLE = "scan_finding"
 WORK_MEM = "64MB"
@@ -173,10 +175,15 @@ class Findings:
             MILESTONE: (
                 "s.f_planned",
                 "s.f_title",
-                "CASE WHEN s.f_days > 0 THEN 'milestone_overdue' ELSE 'milestone_due' END",
+                f"CASE WHEN s.f_days > 0 THEN '{Rule.MILESTONE_OVERDUE.value}' "
+                f"ELSE '{Rule.MILESTONE_DUE.value}' END",
             ),
-            PROBLEM: ("s.f_deadline", "SUBSTR(s.f_description, 1, 60)", "'problem_overdue'"),
-            LETTER_REPLY: ("s.f_due", "s.f_number", "'letter_reply_overdue'"),
+            PROBLEM: (
+                "s.f_deadline",
+                f"SUBSTR(s.f_description, 1, {SUBJECT_LENGTH})",
+                f"'{Rule.PROBLEM_OVERDUE.value}'",
+            ),
+            LETTER_REPLY: ("s.f_due", "s.f_number", f"'{Rule.LETTER_REPLY_OVERDUE.value}'"),
         }[kind]
         date = _date_text(date_column)
         return (
