@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure (p95 ≥ 10)")
     parser.add_argument("--out", default=None, help="results file (default latest.json)")
+    parser.add_argument(
+        "--scan-budget",
+        type=float,
+        default=900,
+        help="seconds a full scan may take before the rest is extrapolated from the zones done",
+    )
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(SECTIONS)
@@ -180,6 +186,7 @@ def _measure(args, url: str, sections: list[str]) -> list:
             database_url=url,
             progress=_progress,
             folder=folder,
+            scan_budget=args.scan_budget,
         )
         for section in sections:
             started = time.perf_counter()
@@ -198,11 +205,12 @@ def _child(argv: list[str]) -> int:
     parser.add_argument("what")
     parser.add_argument("--file", required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args(argv)
     database.setup_django(os.environ["DATABASE_URL"])
     from bench.children import child
 
-    return child(args.what, Path(args.file), args.runs)
+    return child(args.what, Path(args.file), args.runs, args.warmup)
 
 
 def _table(argv: list[str]) -> int:

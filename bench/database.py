@@ -91,6 +91,7 @@ def server_version() -> str:
 
 def setup_django(url: str) -> None:
     """Django on ``url`` with the product's settings (``DJANGO_SETTINGS_MODULE`` may override)."""
+    os.environ.setdefault("BENCH_MAINTENANCE_URL", maintenance_url())
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kfq.settings")
     os.environ.setdefault("EMAIL_URL", "dummy://")

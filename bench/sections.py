@@ -29,6 +29,7 @@ class Context:
     database_url: str
     progress: Callable
     folder: str
+    scan_budget: float = 900.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -122,32 +123,55 @@ def scan_section(ctx: Context) -> list[Figure]:
     ]
     zones = list(Zone.objects.order_by("pk").values_list("code", flat=True))
 
-    def full_scan(label: str) -> tuple[float, int]:
+    def full_scan(label: str) -> tuple[float, int, int]:
         """``scan()`` over every zone, one call per zone as the Celery fan-out's tasks do
-        (``scan(zone_code=…)`` is the per-zone entry point ``scan()`` itself loops over)."""
-        created = 0
+        (``scan(zone_code=…)`` is the per-zone entry point ``scan()`` itself loops over).
+        Past ``ctx.scan_budget`` seconds it stops: the time is then extrapolated."""
+        created = done = 0
         started = time.perf_counter()
         for code in ctx.progress(zones, desc=label, unit="zone", leave=False):
             created += scan(as_of=ctx.today, zone_code=code)
-        return time.perf_counter() - started, created
+            done += 1
+            if time.perf_counter() - started > ctx.scan_budget:
+                break
+        return (time.perf_counter() - started) * len(zones) / done, created, done
 
-    first, created = full_scan("scan, first run")
-    again, created_again = full_scan("scan, re-run")
-    for name, seconds, count, ceiling, what in (
-        ("scan.first_run", first, created, 30, "the full scan, alerts, letters written"),
-        ("scan.rerun", again, created_again, 3, "the same scan again, nothing new to write"),
+    first, created, first_done = full_scan("scan, first run")
+    again, created_again, again_done = full_scan("scan, re-run")
+    for name, seconds, count, done, ceiling, what in (
+        (
+            "scan.first_run",
+            first,
+            created,
+            first_done,
+            30,
+            "the full scan, alerts, letters written",
+        ),
+        (
+            "scan.rerun",
+            again,
+            created_again,
+            again_done,
+            3,
+            "the same scan again, nothing new to write",
+        ),
     ):
         figure = Figure(
             name,
             what,
             round(seconds, 3),
             "s",
-            stat="once",
+            stat="once" if done == len(zones) else f"extrapolated from {done} zones",
             limit=round(statistics_median(bare), 3),
             limit_what="the bare COUNT of the stalled set",
             ratio=round(seconds / statistics_median(bare), 1),
             target=f"< {ceiling} s at 1,000,000",
-            extra={"alerts_created": count, "zones": len(zones)},
+            extra={
+                "alerts_created": count,
+                "zones": len(zones),
+                "zones_scanned": done,
+                "extrapolated": done < len(zones),
+            },
         )
         figures.append(judged(figure, below=ceiling))
     figures[-1].extra["alerts_total"] = Alert.objects.count()

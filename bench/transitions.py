@@ -242,7 +242,10 @@ def transitions_section(ctx) -> list[Figure]:
     bare_rows = _signed_projects(take, take)
     pg_rows = _signed_projects(take, 2 * take)
     if len(pg_rows) < take:
-        raise SystemExit(f"only {available} signed projects: too few for the transition figures")
+        print(
+            f"only {available} projects at signed: too few for the transition figures (a --reuse?)"
+        )
+        return []
     folder = Path(ctx.folder)
     bar = ctx.progress(total=3, desc="transitions", leave=False)
 
