@@ -236,7 +236,7 @@ def transitions_section(ctx) -> list[Figure]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM projects_project WHERE stage = 'signed'")
         available = cursor.fetchone()[0]
-    per_client = max(WARMUP + 5, min(150, available // (3 * CLIENTS)))
+    per_client = max(WARMUP + 5, min(WARMUP + 30, available // (3 * CLIENTS)))
     take = per_client * CLIENTS
     product_rows = _signed_projects(take, 0)
     bare_rows = _signed_projects(take, take)
