@@ -75,9 +75,10 @@ def _progress(*args, **kwargs):
 
 
 def run(args, only: list[str], command_line: str) -> int:
-    from bench import database
+    from bench import database, report
 
     started = time.perf_counter()
+    revision = report.git_revision()  # of the code measured, before anything is committed
     name = f"bench_{args.scale}"
     url = database.database_url(name)
     if not args.reuse:
@@ -135,13 +136,11 @@ def run(args, only: list[str], command_line: str) -> int:
         connections.close_all()
         if not args.keep:
             database.drop(name)
-    from bench import report
-
     result = {
         "command": command_line,
         "scale": args.scale,
         "database": name if args.keep else f"{name} (dropped)",
-        "git_revision": report.git_revision(),
+        "git_revision": revision,
         "postgresql": database.server_version(),
         "machine": report.machine(),
         "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -177,6 +176,8 @@ def _measure(args, url: str, sections: list[str]) -> list:
         "workbooks": children.workbooks_section,
         "import": children.import_section,
     }
+    from tqdm import tqdm
+
     figures = []
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         ctx = Context(
@@ -190,9 +191,9 @@ def _measure(args, url: str, sections: list[str]) -> list:
         )
         for section in sections:
             started = time.perf_counter()
-            print(f"measuring {section}…", flush=True)
+            tqdm.write(f"measuring {section}…")
             figures += functions[section](ctx)
-            print(f"  {section}: {time.perf_counter() - started:.1f} s", flush=True)
+            tqdm.write(f"  {section}: {time.perf_counter() - started:.1f} s")
     return figures
 
 
