@@ -218,9 +218,12 @@ def _table(argv: list[str]) -> int:
     from bench import report
 
     parser = argparse.ArgumentParser(prog="python -m bench table")
-    parser.add_argument("--file", default=str(report.LATEST))
+    parser.add_argument(
+        "--file", action="append", help="results file (repeatable; default latest.json)"
+    )
     args = parser.parse_args(argv)
-    print(report.markdown(json.loads(Path(args.file).read_text())), end="")
+    for index, file in enumerate(args.file or [str(report.LATEST)]):
+        print(("\n" if index else "") + report.markdown(json.loads(Path(file).read_text())), end="")
     return 0
 
 
