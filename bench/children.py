@@ -200,9 +200,9 @@ def workbooks_section(ctx) -> list[Figure]:
 def import_section(ctx) -> list[Figure]:
     from django.db import connections
 
-    # 10,000 rows from 500,000 projects up (the figure); fewer below, so that the
+    # 10,000 rows at 1,000,000 projects (the figure); fewer below, so that the
     # default run stays within minutes while the import is slow.
-    rows = min(IMPORT_ROWS, max(100, ctx.scale // 50))
+    rows = min(IMPORT_ROWS, max(100, ctx.scale // 100))
     ledger = prepare_import(Path(ctx.folder), rows)
     connections.close_all()
     figures = []

@@ -4,7 +4,7 @@
 
 - ~250 cities at 1,000,000 projects (fewer at smaller scales, at least 3), grouped ten by ten
   into provinces (``City.province``); the first city is the demo's 临汾市 with its twelve zones
-  and ``min(10,000, scale // 5)`` projects (the workbook figures' city);
+  and ``min(10,000, scale // 10)`` projects (the workbook figures' city);
 - ~2,700 zones at 1,000,000 (proportionally fewer), each with an officer and a zone leader, and
   a supervisor per city, every one with an API token (key ``bench-<username>`` hashed);
 - the demo's rounds (April and September) of 2022 to 2025 in every city;
@@ -98,7 +98,7 @@ class Shape:
     def of(cls, projects: int) -> Shape:
         cities = max(3, round(250 * projects / 1_000_000))
         zones = max(12 + 2 * (cities - 1), round(2_700 * projects / 1_000_000))
-        return cls(projects, cities, zones, min(BIG_CITY_MAX, projects // 5))
+        return cls(projects, cities, zones, min(BIG_CITY_MAX, projects // 10))
 
 
 @dataclass

@@ -31,7 +31,7 @@ def test_the_generator_writes_the_shape_its_scale_asks_for(generated):
     assert Project.objects.count() == SCALE
     assert City.objects.count() == shape.cities
     assert Zone.objects.count() == shape.zones
-    assert Project.objects.filter(zone__city__name="临汾市").count() == SCALE // 5
+    assert Project.objects.filter(zone__city__name="临汾市").count() == SCALE // 10
     assert set(City.objects.values_list("province", flat=True)) == {"山西省"}
     assert generated.rows["projects"] == SCALE
 
