@@ -14,8 +14,8 @@ class Figure:
     """A measurement: ``value`` in ``unit`` (its ``stat`` over ``runs`` runs), beside ``limit``
     (what the same work costs with nothing of the product around it), and the issue's target.
 
-    ``ratio`` is ``value / limit`` for times (how many times slower than the limit) and
-    ``value / limit`` for throughputs too (the share of the limit's requests per second).
+    ``ratio`` is ``value / limit``: for a time, how many times slower than the limit; for a
+    throughput, the share of the limit's requests per second.
     ``ok`` is None where the issue sets no target for the figure.
     """
 

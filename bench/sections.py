@@ -7,6 +7,7 @@ branch measured; every limit is the same work with nothing of the product around
 from __future__ import annotations
 
 import datetime
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -166,9 +167,9 @@ def scan_section(ctx: Context) -> list[Figure]:
             round(seconds, 3),
             "s",
             stat="once" if done == len(zones) else f"extrapolated from {done} zones",
-            limit=round(statistics_median(bare), 3),
+            limit=round(statistics.median(bare), 3),
             limit_what="the bare COUNT of the stalled set",
-            ratio=round(seconds / statistics_median(bare), 1),
+            ratio=round(seconds / statistics.median(bare), 1),
             target=f"< {ceiling} s at 1,000,000",
             extra={
                 "alerts_created": count,
@@ -180,12 +181,6 @@ def scan_section(ctx: Context) -> list[Figure]:
         figures.append(judged(figure, below=ceiling))
     figures[-1].extra["alerts_total"] = Alert.objects.count()
     return figures
-
-
-def statistics_median(values: list[float]) -> float:
-    import statistics
-
-    return statistics.median(values)
 
 
 # ----------------------------------------------------------------------------------------------
