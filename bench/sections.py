@@ -1,0 +1,398 @@
+"""The measurements, one function per section of ``--only``; each returns its figures.
+
+Every product figure goes through the product's public functions or URLs as they are on the
+branch measured; every limit is the same work with nothing of the product around it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from bench.figures import Figure, beside, judged, timings
+
+BIG_CITY = "临汾市"
+PROVINCE = "山西省"
+SUPERVISOR = "c1-supervisor"
+OFFICER = "linfen-etdz-officer"
+
+
+@dataclass
+class Context:
+    scale: int
+    today: datetime.date
+    repeat: int
+    database_url: str
+    progress: Callable
+    folder: str
+    scan_budget: float = 45.0
+
+
+# ----------------------------------------------------------------------------------------------
+# Bare SQL
+# ----------------------------------------------------------------------------------------------
+
+
+def run_sql(sql: str, params=None) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+# The stalled set with the default thresholds as literals (DESIGN.md §4), as bench/scan.py's.
+BARE_STALLS_WHERE = """
+  ((p.stage = 'signed' AND (p.signed_on < %(d)s::date - 180
+                            OR p.planned_start_on < %(d)s))
+   OR (p.stage = 'started' AND (p.started_on < %(d)s::date - 365
+                               OR p.planned_production_on < %(d)s))
+   OR (p.stage = 'producing' AND (p.producing_on < %(d)s::date - 365
+                                 OR p.planned_target_on < %(d)s)))
+"""
+
+
+def bare_stalls_page(where: str = "true", limit: int = 50) -> str:
+    """The first page of the 三未 ledger, most days over first, zone and leader joined."""
+    return f"""
+    SELECT p.id, p.name, z.code, u.username,
+           CASE p.stage WHEN 'signed' THEN %(d)s::date - p.signed_on - 180
+                        WHEN 'started' THEN %(d)s::date - p.started_on - 365
+                        ELSE %(d)s::date - p.producing_on - 365 END AS days_over
+    FROM projects_project p JOIN projects_zone z ON z.id = p.zone_id
+    JOIN projects_city c ON c.id = z.city_id
+    LEFT JOIN auth_user u ON u.id = p.leader_id
+    WHERE {where} AND {BARE_STALLS_WHERE}
+    ORDER BY days_over DESC, p.id LIMIT {limit}
+    """
+
+
+def bare_rates(where: str = "true", by_zone: bool = False) -> str:
+    """The three rates' aggregate (terminated projects in the denominator, the default basis)."""
+    group = "e.kind, p.zone_id" if by_zone else "e.kind"
+    joins = ""  # only the joins the narrowing needs: the limit is the least work for the answer
+    if "z." in where or "c." in where:
+        joins += " JOIN projects_zone z ON z.id = p.zone_id"
+    if "c." in where:
+        joins += " JOIN projects_city c ON c.id = z.city_id"
+    return f"""
+    SELECT {group}, count(*), sum(p.total_investment),
+      count(*) FILTER (WHERE p.terminated_on <= %(d)s),
+      count(*) FILTER (WHERE p.started_on <= %(d)s),
+      count(*) FILTER (WHERE p.in_statistics_on <= %(d)s),
+      count(*) FILTER (WHERE p.producing_on <= %(d)s),
+      count(*) FILTER (WHERE p.at_target_on <= %(d)s),
+      count(*) FILTER (WHERE p.above_scale_on <= %(d)s),
+      sum(p.actual_annual_output) FILTER (WHERE p.actual_annual_output IS NOT NULL
+                                          AND p.target_annual_output IS NOT NULL),
+      sum(p.target_annual_output) FILTER (WHERE p.actual_annual_output IS NOT NULL
+                                          AND p.target_annual_output IS NOT NULL)
+    FROM projects_enrollment e JOIN projects_project p ON p.id = e.project_id {joins}
+    WHERE {where}
+    GROUP BY {group}
+    """
+
+
+# ----------------------------------------------------------------------------------------------
+# The scan
+# ----------------------------------------------------------------------------------------------
+
+
+def scan_section(ctx: Context) -> list[Figure]:
+    from notifications.models import Alert
+    from notifications.services import scan
+    from projects.models import Project, Zone
+    from projects.selectors import stalls
+
+    d = {"d": ctx.today}
+    bare_sql = f"SELECT count(*) FROM projects_project p WHERE {BARE_STALLS_WHERE}"
+    bare = timings(lambda: run_sql(bare_sql, d), ctx.repeat)
+    bare_count = run_sql(bare_sql, d)[0][0]
+    selector = timings(lambda: stalls(Project.objects.all(), as_of=ctx.today).count(), ctx.repeat)
+    found = stalls(Project.objects.all(), as_of=ctx.today).count()
+    figures = [
+        beside(
+            "scan.detection",
+            "stalled projects counted by projects.selectors.stalls (the scan's 三未 finder)",
+            selector,
+            bare,
+            "one COUNT with the default thresholds as literals",
+            unit="s",
+            target="≤ 3 × bare SQL",
+            ratio_at_most=3,
+            extra={"stalled": found, "stalled_bare_sql": bare_count},
+        )
+    ]
+    zones = list(Zone.objects.order_by("pk").values_list("code", flat=True))
+
+    def full_scan(label: str) -> tuple[float, int, int]:
+        """``scan()`` over every zone, one call per zone as the Celery fan-out's tasks do
+        (``scan(zone_code=…)`` is the per-zone entry point ``scan()`` itself loops over).
+        Past ``ctx.scan_budget`` seconds it stops: the time is then extrapolated."""
+        created = done = 0
+        started = time.perf_counter()
+        for code in ctx.progress(zones, desc=label, unit="zone", leave=False):
+            created += scan(as_of=ctx.today, zone_code=code)
+            done += 1
+            if ctx.scan_budget and time.perf_counter() - started > ctx.scan_budget:
+                break
+        return (time.perf_counter() - started) * len(zones) / done, created, done
+
+    first, created, first_done = full_scan("scan, first run")
+    again, created_again, again_done = full_scan("scan, re-run")
+    for name, seconds, count, done, ceiling, what in (
+        (
+            "scan.first_run",
+            first,
+            created,
+            first_done,
+            30,
+            "the full scan, alerts, letters written",
+        ),
+        (
+            "scan.rerun",
+            again,
+            created_again,
+            again_done,
+            3,
+            "the same scan again, nothing new to write",
+        ),
+    ):
+        figure = Figure(
+            name,
+            what,
+            round(seconds, 3),
+            "s",
+            stat="once" if done == len(zones) else f"extrapolated from {done} zones",
+            limit=round(statistics.median(bare), 3),
+            limit_what="the bare COUNT of the stalled set",
+            ratio=round(seconds / statistics.median(bare), 1),
+            target=f"< {ceiling} s at 1,000,000",
+            extra={
+                "alerts_created": count,
+                "zones": len(zones),
+                "zones_scanned": done,
+                "extrapolated": done < len(zones),
+            },
+        )
+        figures.append(judged(figure, below=ceiling))
+    figures[-1].extra["alerts_total"] = Alert.objects.count()
+    return figures
+
+
+# ----------------------------------------------------------------------------------------------
+# The three rates
+# ----------------------------------------------------------------------------------------------
+
+
+def rates_section(ctx: Context) -> list[Figure]:
+    from projects.models import City, Enrollment
+    from reports.selectors import Basis, three_rates
+
+    city = City.objects.get(name=BIG_CITY)
+    basis = Basis.of(None)  # every generated city keeps the default basis
+    d = {"d": ctx.today, "city": city.pk, "province": PROVINCE}
+    cases = [
+        (
+            "rates.city",
+            "three rates of one city",
+            {"project__zone__city": city},
+            "z.city_id = %(city)s",
+            False,
+        ),
+        (
+            "rates.province",
+            "three rates of one province (~10 cities)",
+            {"project__zone__city__province": PROVINCE},
+            "c.province = %(province)s",
+            False,
+        ),
+        ("rates.country", "three rates of the whole country", {}, "true", False),
+        (
+            "rates.province_by_zone",
+            "three rates of a province, by zone",
+            {"project__zone__city__province": PROVINCE},
+            "c.province = %(province)s",
+            True,
+        ),
+    ]
+    figures = []
+    for name, what, narrowing, where, by_zone in ctx.progress(
+        cases, desc="three rates", leave=False
+    ):
+        enrollments = Enrollment.objects.filter(**narrowing)
+        product = timings(
+            lambda e=enrollments, b=by_zone: three_rates(
+                enrollments=e, as_of=ctx.today, basis=basis, by_zone=b
+            ),
+            ctx.repeat,
+        )
+        sql = bare_rates(where, by_zone)
+        bare = timings(lambda s=sql: run_sql(s, d), ctx.repeat)
+        country = name == "rates.country"
+        figures.append(
+            beside(
+                name,
+                what + " (reports.selectors.three_rates)",
+                product,
+                bare,
+                "the bare SQL aggregate",
+                unit="s",
+                target="< 0.5 s, ≤ 2 × bare SQL" if country else None,
+                below=0.5 if country else None,
+                ratio_at_most=2 if country else None,
+            )
+        )
+    return figures
+
+
+# ----------------------------------------------------------------------------------------------
+# Requests in process: the API and the pages, beside the SQL they ran
+# ----------------------------------------------------------------------------------------------
+
+
+def _client(username: str):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    user = get_user_model().objects.get(username=username)
+    client = Client(HTTP_X_FORWARDED_PROTO="https", secure=True)
+    client.force_login(user)
+    return client
+
+
+def _request_beside_sql(
+    ctx: Context, name: str, what: str, client, url: str, *, tables: tuple[str, ...], target: bool
+) -> Figure:
+    """p95 of ``url``'s answer beside p95 of re-running the SQL it ran on ``tables``."""
+    from django.test.utils import CaptureQueriesContext
+
+    def get() -> None:
+        answer = client.get(url)
+        if answer.status_code != 200:
+            raise SystemExit(f"{url} answered {answer.status_code}: {answer.content[:300]!r}")
+
+    runs = max(ctx.repeat, 10)
+    measured = timings(get, runs)
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if any(table in q["sql"] for table in tables) and q["sql"].lstrip().startswith("SELECT")
+    ]
+
+    def sql_alone() -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    bare = timings(sql_alone, runs)
+    return beside(
+        name,
+        what,
+        measured,
+        bare,
+        f"its {len(statements)} SQL statement(s) on {', '.join(tables)} alone",
+        stat="p95",
+        target="p95 < 150 ms, ≤ 3 × bare SQL" if target else None,
+        below=150 if target else None,
+        ratio_at_most=3 if target else None,
+        extra={"url": url, "queries": len(captured.captured_queries)},
+    )
+
+
+def stalls_section(ctx: Context) -> list[Figure]:
+    from projects.models import Project
+    from projects.selectors import stalls
+
+    supervisor = _client(SUPERVISOR)
+    figures = [
+        _request_beside_sql(
+            ctx,
+            "stalls.city_api",
+            "GET /api/v1/stalls/ first page, as the city's supervisor",
+            supervisor,
+            "/api/v1/stalls/",
+            tables=("projects_project",),
+            target=True,
+        )
+    ]
+    # No role sees exactly a province: the selector, narrowed to the province, as the API pages it.
+    projects = Project.objects.filter(zone__city__province=PROVINCE)
+
+    def province_page() -> None:
+        list(stalls(projects, as_of=ctx.today).select_related("zone", "leader")[:50])
+
+    product = timings(province_page, max(ctx.repeat, 10))
+    sql = bare_stalls_page("c.province = %(province)s")
+    bare = timings(
+        lambda: run_sql(sql, {"d": ctx.today, "province": PROVINCE}), max(ctx.repeat, 10)
+    )
+    figures.append(
+        beside(
+            "stalls.province",
+            "first 50 stalls of a province (projects.selectors.stalls, as the API pages it)",
+            product,
+            bare,
+            "the bare SQL page",
+            stat="p95",
+            target="p95 < 150 ms, ≤ 3 × bare SQL",
+            below=150,
+            ratio_at_most=3,
+        )
+    )
+    admin = _client("bench-admin")
+    figures.append(
+        _request_beside_sql(
+            ctx,
+            "stalls.country_api",
+            "GET /api/v1/stalls/ first page, as a superuser (the whole country)",
+            admin,
+            "/api/v1/stalls/",
+            tables=("projects_project",),
+            target=False,
+        )
+    )
+    return figures
+
+
+LIST_FILTERS = (
+    ("all", ""),
+    ("stage", "stage=started"),
+    ("q", "q=新能源"),
+    ("stalled", "stalled=true"),
+)
+
+
+def lists_section(ctx: Context) -> list[Figure]:
+    figures = []
+    cases = [
+        (who, surface, filter_name, query)
+        for who in ("supervisor", "officer")
+        for surface in ("api", "page")
+        for filter_name, query in LIST_FILTERS
+    ]
+    clients = {"supervisor": _client(SUPERVISOR), "officer": _client(OFFICER)}
+    for who, surface, filter_name, query in ctx.progress(cases, desc="list pages", leave=False):
+        path = "/api/v1/projects/" if surface == "api" else "/projects/"
+        url = f"{path}?{query}" if query else path
+        figures.append(
+            _request_beside_sql(
+                ctx,
+                f"list.{surface}.{who}.{filter_name}",
+                f"GET {url} first page, as {'the city supervisor' if who == 'supervisor' else 'an officer'}",
+                clients[who],
+                url,
+                tables=("projects_project",),
+                target=True,
+            )
+        )
+    return figures
