@@ -72,7 +72,12 @@ def scan(*, as_of: datetime.date | None = None, zone_code: str | None = None) ->
             raise NotFound(_("There is no zone with the code “%(code)s”.") % {"code": zone_code})
         return _scan_pass(city_id=zone["city_id"], zone_id=zone["pk"], as_of=as_of)
     cities = Zone.objects.order_by("city_id").values_list("city_id", flat=True).distinct()
-    return sum(_scan_pass(city_id=city_id, zone_id=None, as_of=as_of) for city_id in cities)
+    return sum(city_scan(city_id=city_id, as_of=as_of) for city_id in cities)
+
+
+def city_scan(*, city_id: int, as_of: datetime.date | None = None) -> int:
+    """Every zone of one city in one pass; the number of alerts created."""
+    return _scan_pass(city_id=city_id, zone_id=None, as_of=as_of)
 
 
 def zone_scan(*, zone_id: int, as_of: datetime.date | None = None) -> int:
