@@ -10,9 +10,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from notifications import signals
         from projects.models import Milestone, Problem
-        from workflow.signals import project_transitioned
+        from workflow.signals import project_transitioned, projects_transitioned
 
         project_transitioned.connect(signals.on_transition, dispatch_uid="alerts-transition")
+        projects_transitioned.connect(signals.on_transitions, dispatch_uid="alerts-transitions")
         for model in (Milestone, Problem):
             post_save.connect(
                 signals.on_ledger_saved, sender=model, dispatch_uid=f"alerts-{model.__name__}"

@@ -523,6 +523,35 @@ def project_changed(*, project_id: int) -> None:
     transaction.on_commit(lambda: deliveries_cancel_cleared(project_id=project_id))
 
 
+def projects_changed(*, project_ids: list[int]) -> None:
+    """``project_changed`` for many projects with one hook after the commit, which checks only
+    the projects that have something to cancel (a pending delivery or an open interview),
+    found in two queries."""
+    ids = list(project_ids)
+    transaction.on_commit(lambda: _cancel_cleared_of(ids))
+
+
+_IDS_PER_QUERY = 2000
+
+
+def _cancel_cleared_of(project_ids: list[int]) -> None:
+    concerned: set[int] = set()
+    for start in range(0, len(project_ids), _IDS_PER_QUERY):
+        chunk = project_ids[start : start + _IDS_PER_QUERY]
+        concerned.update(
+            Delivery.objects.filter(
+                alert__project_id__in=chunk, status=Delivery.Status.PENDING
+            ).values_list("alert__project_id", flat=True)
+        )
+        concerned.update(
+            Interview.objects.filter(project_id__in=chunk, closed_on__isnull=True).values_list(
+                "project_id", flat=True
+            )
+        )
+    for project_id in sorted(concerned):
+        deliveries_cancel_cleared(project_id=project_id)
+
+
 # ---------------------------------------------------------------------------------------------
 # The inbox
 

@@ -3,11 +3,15 @@ longer hold are cancelled (``services.deliveries_cancel_cleared``)."""
 
 from __future__ import annotations
 
-from notifications.services import project_changed
+from notifications.services import project_changed, projects_changed
 
 
 def on_transition(sender, project, **kwargs) -> None:
     project_changed(project_id=project.pk)
+
+
+def on_transitions(sender, project_ids, **kwargs) -> None:
+    projects_changed(project_ids=project_ids)
 
 
 def on_ledger_saved(sender, instance, raw=False, **kwargs) -> None:

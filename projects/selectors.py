@@ -237,7 +237,7 @@ class Light:
     @property
     def label(self) -> str:
         """红, 黄 or 绿, whatever the language: the name the meetings use."""
-        return {"red": "红", "yellow": "黄", "green": "绿"}[self.colour]
+        return LIGHT_LABELS[self.colour]
 
 
 def overdue_problem_exists(as_of: datetime.date) -> Exists:
@@ -258,19 +258,44 @@ def traffic_light(
         kind, days_over = stall.kind, stall.days_over
     else:
         kind, days_over = getattr(project, "stall_kind", None), getattr(project, "days_over", None)
-    if (days_over or 0) > 0:
+    colour, planned = _light_of(project, as_of, has_overdue_problem, days_over)
+    if colour == "red":
         return Light(
             "red",
             _("%(kind)s, %(days)s days over") % {"kind": STALL_LABEL[kind], "days": days_over},
         )
-    if project.stage in _NEXT_PLAN:
-        field, label = _NEXT_PLAN[project.stage]
-        planned = getattr(project, field)
-        if planned and planned <= as_of + datetime.timedelta(YELLOW_WITHIN_DAYS):
-            return Light("yellow", _("%(plan)s on %(date)s") % {"plan": label, "date": planned})
-    if has_overdue_problem and project.stage in _NEXT_PLAN:
+    if colour == "yellow" and planned:
+        label = _NEXT_PLAN[project.stage][1]
+        return Light("yellow", _("%(plan)s on %(date)s") % {"plan": label, "date": planned})
+    if colour == "yellow":
         return Light("yellow", str(_("an open problem is past its deadline")))
     return Light("green", str(_("on track")))
+
+
+def traffic_light_label(
+    project, *, as_of: datetime.date, has_overdue_problem: bool, days_over: int | None
+) -> str:
+    """The light of ``traffic_light`` as 红, 黄 or 绿 alone, without the reason a page shows:
+    a workbook of 10,000 projects would translate and format 10,000 sentences to drop them.
+    ``project`` is anything with the project's ``stage`` and planned dates (a values row)."""
+    colour, _planned = _light_of(project, as_of, has_overdue_problem, days_over)
+    return LIGHT_LABELS[colour]
+
+
+LIGHT_LABELS = {"red": "红", "yellow": "黄", "green": "绿"}
+
+
+def _light_of(project, as_of, has_overdue_problem, days_over) -> tuple[str, datetime.date | None]:
+    """The one rule of the light: its colour, and the planned date that made it yellow."""
+    if (days_over or 0) > 0:
+        return "red", None
+    if project.stage in _NEXT_PLAN:
+        planned = getattr(project, _NEXT_PLAN[project.stage][0])
+        if planned and planned <= as_of + datetime.timedelta(YELLOW_WITHIN_DAYS):
+            return "yellow", planned
+        if has_overdue_problem:
+            return "yellow", None
+    return "green", None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ CATEGORY_LABELS = {
     Project.Category.INFRASTRUCTURE: "基建类",
     Project.Category.LIVELIHOOD: "民生类",
 }
+CHOICE_LABELS = {"tier": TIER_LABELS, "category": CATEGORY_LABELS, "stage": STAGE_LABELS}
 # The fields an import writes through the project's own save; stage dates go by transitions.
 EDITABLE_FIELDS = (
     "industry_chain",
@@ -337,6 +338,8 @@ class _Context:
     projects: dict[tuple[str, str], Project]
     leaders: dict[str, list]
     twins: LiveTwins
+    # kind (tier, category, stage) -> every accepted spelling -> code, in the active language
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, zone: Zone, raw_rows) -> _Context:
@@ -363,7 +366,15 @@ class _Context:
             for key in {user.get_full_name().strip(), user.username}:
                 if key:
                     leaders.setdefault(key, []).append(user)
-        return cls(zone=zone, projects=projects, leaders=leaders, twins=twins)
+        choices = {
+            kind: {
+                text: code
+                for code, label in reversed(labels.items())
+                for text in (label, code, str(code.label))
+            }
+            for kind, labels in CHOICE_LABELS.items()
+        }
+        return cls(zone=zone, projects=projects, leaders=leaders, twins=twins, choices=choices)
 
 
 def _check_row(number, cells, header, context: _Context, seen, today, plan) -> RowPlan | None:
@@ -428,13 +439,12 @@ def _parse(column: Column, value, context: _Context):
         return zone.code
     if column.kind == "leader":
         return _leader(text, context)
-    choices = {"tier": TIER_LABELS, "category": CATEGORY_LABELS, "stage": STAGE_LABELS}[column.kind]
-    for code, label in choices.items():
-        if text in (label, code, str(code.label)):
-            return code
+    code = context.choices[column.kind].get(text)
+    if code is not None:
+        return code
     raise CellError(
         _("“%(value)s” is not one of: %(choices)s.")
-        % {"value": text, "choices": "、".join(choices.values())}
+        % {"value": text, "choices": "、".join(CHOICE_LABELS[column.kind].values())}
     )
 
 
@@ -584,7 +594,8 @@ def _differs(current, value) -> bool:
 def _check_model(candidate: Project, fields: dict, twins: LiveTwins, refuse) -> None:
     """The model's own rules (clean_fields and clean), on a copy, nothing saved; its live twin
     is looked up among the zone's live projects read once."""
-    probe = twins.answer_for(copy.copy(candidate))
+    # A stored project is probed on a copy (the context keeps it as stored); a new one is ours.
+    probe = twins.answer_for(copy.copy(candidate) if candidate.pk else candidate)
     for name, value in fields.items():
         setattr(probe, name, value)
     try:

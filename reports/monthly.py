@@ -9,7 +9,6 @@ raised and resolved, and the warning letters and interviews.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from typing import IO
 
@@ -18,17 +17,17 @@ from django.utils import translation
 
 from notifications.models import Interview, Letter
 from projects.models import City, Enrollment, Project, Zone
+from projects.selectors import with_stall
 from reports.parameters import month_end
 from reports.selectors import (
     RANKED_RATES,
     Basis,
-    stall_rows,
     targets_of,
     three_rates,
     without_exact,
     zones_ranked,
 )
-from reports.weekly import STAGE_LABELS, STALL_LABELS, basis_text
+from reports.weekly import STAGE_LABELS, STALL_LABELS, basis_text, stall_counts_by_zone
 from reports.xlsx import Share, Workbook
 from workflow.models import TransitionLog
 
@@ -141,17 +140,16 @@ def monthly_bulletin(*, city: City, month: datetime.date, today: datetime.date) 
 
 
 def _stall_counts(zones, projects, as_of, previous_as_of) -> list[StallCounts]:
-    now = Counter((r.project.zone_id, r.kind) for r in stall_rows(projects, as_of=as_of))
-    before = Counter(
-        (r.project.zone_id, r.kind) for r in stall_rows(projects, as_of=previous_as_of)
-    )
+    """Each zone's 三未 counts at the month's end and at last month's: two aggregate queries."""
+    now = stall_counts_by_zone(with_stall(projects, as_of=as_of))
+    before = stall_counts_by_zone(with_stall(projects, as_of=previous_as_of))
     return [
         StallCounts(
-            zone=zone.name,
-            now={kind: now[(zone.pk, kind)] for kind in STALL_LABELS},
-            before={kind: before[(zone.pk, kind)] for kind in STALL_LABELS},
+            zone=name,
+            now={kind: now[(zone_id, kind)] for kind in STALL_LABELS},
+            before={kind: before[(zone_id, kind)] for kind in STALL_LABELS},
         )
-        for zone in zones.order_by("code")
+        for zone_id, name in zones.order_by("code").values_list("pk", "name")
     ]
 
 

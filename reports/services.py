@@ -1,8 +1,8 @@
 """Writes of the reports app: the ledger import, which creates, updates and moves projects.
 
 All rows or none: ``ledger_import_apply`` runs in one database transaction, and the first row the
-database or a service refuses rolls everything back. Stage moves go through the one transition
-service, in order, with the row's dates.
+database or a service refuses rolls everything back. Stage moves go through the transition
+machinery (``projects_transition_many``), in order, with the row's dates.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from projects.access import may_edit_projects
 from projects.errors import Forbidden, Invalid, NotFound, Refusal
 from projects.models import Project, Zone
-from projects.services import project_create_many, project_update
+from projects.services import project_create_many, project_update_many
 from projects.stages import Transition
 from reports.ledger_import import BY_FIELD, LedgerIssue, LedgerPlan, RowPlan, ledger_check
 from reports.models import LedgerImport
-from workflow.services import project_transition
+from workflow.services import Move, projects_transition_many
 
 # Files up to this size are checked and applied within the request; larger ones by a worker.
 INLINE_MAX_BYTES = 200 * 1024
@@ -54,11 +54,13 @@ def ledger_import_apply(
     *, zone: Zone, plan: LedgerPlan, by, on_row: Callable[[int], None] | None = None
 ) -> LedgerCounts:
     """Write a checked plan in one transaction, or raise ``LedgerRefused`` having written
-    nothing. ``on_row`` is told how many rows are done after each one.
+    nothing. ``on_row`` is told how many rows are done as they are.
 
-    New projects are created together (``project_create_many``), the projects to update are
-    read and locked together in primary-key order, then each row's update (``project_update``)
-    and stage moves (``project_transition``) follow in the ledger's order."""
+    Set-based, so the queries do not grow with the rows: new projects are created together
+    (``project_create_many``), the projects to update are read and locked together in
+    primary-key order and written together (``project_update_many``), then every stage move of
+    every row goes through ``projects_transition_many`` (guards, log rows and versions, in the
+    ledger's order)."""
     note = _("Ledger import")
     with transaction.atomic():
         fresh = [row for row in plan.rows if row.action == "created"]
@@ -66,43 +68,57 @@ def ledger_import_apply(
             made = project_create_many(by=by, rows=[{"zone": zone, **row.values} for row in fresh])
         except Invalid as refusal:
             raise LedgerRefused(_issue(fresh[refusal.row], refusal)) from None
-        projects = {id(row): project for row, project in zip(fresh, made, strict=True)}
-        stored = _locked([row.project_id for row in plan.rows if row.action == "updated"])
-        for done, row in enumerate(plan.rows, start=1):
-            if row.action == "updated":
-                projects[id(row)] = stored[row.project_id]
-            if row.action != "unchanged":
-                _apply_row(projects[id(row)], row, by, note)
-            if on_row:
-                on_row(done)
+        project_ids = {id(row): project.pk for row, project in zip(fresh, made, strict=True)}
+        changed = [row for row in plan.rows if row.action == "updated"]
+        stored = _locked(zone, [row.project_id for row in changed])
+        edits = [row for row in changed if row.values]
+        try:
+            project_update_many(
+                by=by, changes=[(stored[row.project_id], row.values) for row in edits]
+            )
+        except Refusal as refusal:
+            raise LedgerRefused(_issue(edits[refusal.row], refusal)) from None
+        if on_row:
+            on_row(sum(1 for row in plan.rows if not row.moves))
+        moving, moves = [], []
+        for row in plan.rows:
+            for name, effective_on in row.moves:
+                moving.append(row)
+                moves.append(
+                    Move(
+                        project_id=project_ids.get(id(row), row.project_id),
+                        name=name,
+                        effective_on=effective_on,
+                        # The ledger says the project is at 达效 on that date: the officer's
+                        # confirmation.
+                        confirmed=name == Transition.REACH_TARGET,
+                    )
+                )
+        try:
+            projects_transition_many(moves=moves, by=by, note=note)
+        except Refusal as refusal:
+            raise LedgerRefused(_issue(moving[refusal.row], refusal)) from None
+        if on_row:
+            on_row(len(plan.rows))
     return _counts(plan)
 
 
-def _locked(ids: list[int]) -> dict[int, Project]:
+def _locked(zone: Zone, ids: list[int]) -> dict[int, Project]:
     """The projects an import updates, locked in primary-key order (no deadlock with another
-    writer taking several)."""
+    writer taking several), with what their rules read (zone, leader's membership)."""
     if not ids:
         return {}
-    rows = Project.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
-    return {project.pk: project for project in rows}
-
-
-def _apply_row(project: Project, row: RowPlan, by, note: str) -> None:
-    try:
-        if row.action == "updated" and row.values:
-            project_update(project=project, by=by, **row.values)
-        for name, effective_on in row.moves:
-            project_transition(
-                project=project.pk,
-                name=name,
-                by=by,
-                effective_on=effective_on,
-                note=note,
-                # The ledger says the project is at 达效 on that date: the officer's confirmation.
-                confirmed=name == Transition.REACH_TARGET,
-            )
-    except Refusal as refusal:
-        raise LedgerRefused(_issue(row, refusal)) from None
+    rows = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("leader__membership")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    locked = {}
+    for project in rows:
+        project.zone = zone
+        locked[project.pk] = project
+    return locked
 
 
 def _issue(row: RowPlan, refusal: Refusal) -> LedgerIssue:
@@ -132,10 +148,9 @@ def ledger_import(
     if dry_run:
         return plan, _counts(plan)
     total = max(len(plan.rows), 1)
-    step = max(total // 100, 1)
 
     def on_row(done: int) -> None:
-        if progress and (done % step == 0 or done == total):
+        if progress:
             progress(0.5 + done / total / 2)
 
     try:
@@ -275,11 +290,8 @@ class _ProgressReporter:
         LedgerImport.objects.filter(pk=self.import_id).update(progress=round(fraction / 2, 4))
 
     def applying(self, total: int) -> Callable[[int], None]:
-        step = max(total // 100, 1)
-
         def on_row(done: int) -> None:
-            if done % step == 0 or done == total:
-                self._write(0.5 + done / max(total, 1) / 2)
+            self._write(0.5 + done / max(total, 1) / 2)
 
         return on_row
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import translation
 
 from projects.models import Enrollment, Problem, ProgressReport, Project, Stage
-from projects.selectors import traffic_light
-from reports.selectors import Basis, stall_rows, three_rates
-from reports.xlsx import Share, Workbook
+from projects.selectors import stalled_q, traffic_light_label, with_stall
+from reports.selectors import Basis, three_rates
+from reports.xlsx import Kind, Share, Workbook
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 STAGE_LABELS = {
@@ -87,16 +87,17 @@ def weekly_workbook(
     heading = (
         f"{title}“三个一批”项目周调度表（{week.year}年第{week.number}周，截至{as_of:%Y-%m-%d}）"
     )
-    stalled = {row.project.pk: row for row in stall_rows(projects, as_of=as_of)}
     book = Workbook(out)
     rates = three_rates(
         enrollments=enrollments.filter(activity__held_on__lte=as_of), as_of=as_of, basis=basis
     )
     # The meeting's workbook is Chinese whatever language the request asked for.
+    annotated = with_stall(projects, as_of=as_of)
     with translation.override("zh-hans"):
-        _summary_sheet(book, projects, rates, targets, basis, stalled, heading)
-        _ledger_sheet(book, projects, stalled, as_of)
-        _problem_sheet(book, projects, as_of)
+        _summary_sheet(book, annotated, rates, targets, basis, heading)
+        problems = _open_problems(projects)
+        _ledger_sheet(book, annotated, problems, as_of)
+        _problem_sheet(book, problems, as_of)
     book.close()
 
 
@@ -131,7 +132,7 @@ def basis_text(basis: Basis) -> str:
     return f"口径：三率分母{terminated}；达规入库率按{above_scale}计"
 
 
-def _summary_sheet(book, projects, rates, targets, basis, stalled, heading: str) -> None:
+def _summary_sheet(book, projects, rates, targets, basis, heading: str) -> None:
     sheet = book.sheet("汇总", SUMMARY_COLUMNS, header_row=ZONE_HEADER_ROW)
     sheet.write_string(0, 0, heading, book.title)
     book.header(sheet, 1, ["批次", "项目数", "总投资（万元）", "指标", "完成率", "目标"])
@@ -152,7 +153,7 @@ def _summary_sheet(book, projects, rates, targets, basis, stalled, heading: str)
         )
     sheet.write_string(2 + len(RATE_LINES), 0, basis_text(basis), book.note)
     book.header(sheet, ZONE_HEADER_ROW, [label for label, _ in SUMMARY_COLUMNS])
-    stall_counts = Counter((row.project.zone_id, row.kind) for row in stalled.values())
+    stall_counts = stall_counts_by_zone(projects)
     by_zone = (
         projects.values("zone_id", "zone__name")
         .annotate(
@@ -203,56 +204,155 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _ledger_sheet(book, projects, stalled, as_of: datetime.date) -> None:
+LEDGER_KINDS = (
+    Kind.INTEGER,
+    *[Kind.TEXT] * 6,
+    Kind.MONEY,
+    Kind.TEXT,
+    *[Kind.DATE] * 7,
+    Kind.TEXT,
+    Kind.INTEGER,
+    Kind.MONEY,
+    *[Kind.TEXT] * 3,
+    Kind.LIGHT,
+)
+
+
+def stall_counts_by_zone(projects: QuerySet[Project]) -> Counter:
+    """How many of ``projects`` (annotated by ``with_stall``) are stalled, by (zone id, stall
+    kind): one aggregate query on the stall rule."""
+    stalled = projects.filter(stalled_q())
+    rows = stalled.order_by().values_list("zone_id", "stall_kind").annotate(count=Count("id"))
+    return Counter({(zone_id, kind): count for zone_id, kind, count in rows})
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    project_id: int
+    project_name: str
+    zone_name: str
+    category: str
+    coordination_level: str
+    description: str
+    owner: str
+    raised_on: datetime.date
+    deadline: datetime.date
+
+
+def _open_problems(projects: QuerySet[Project]) -> list[OpenProblem]:
+    """The open problems of ``projects``, earliest deadline first, read once for both the
+    project ledger (its 未解决问题 column and light) and the problem ledger."""
+    rows = (
+        Problem.objects.filter(project__in=projects.order_by().values("pk"))
+        .filter(status=Problem.Status.OPEN)
+        .order_by("deadline", "pk")
+        .values_list(
+            "project_id",
+            "project__name",
+            "project__zone__name",
+            "category",
+            "coordination_level",
+            "description",
+            "owner",
+            "raised_on",
+            "deadline",
+        )
+    )
+    return [OpenProblem(*row) for row in rows]
+
+
+def _ledger_sheet(book, projects, problems: list[OpenProblem], as_of: datetime.date) -> None:
+    """One row per project of ``projects`` (annotated by ``with_stall``), read as plain values
+    in one query with this month's progress, zone and leader beside it; open problems from
+    ``problems``."""
     sheet = book.sheet("项目台账", LEDGER_COLUMNS, frozen_columns=2)
     book.header(sheet, 0, [label for label, _ in LEDGER_COLUMNS])
     month = as_of.replace(day=1)
     this_month = ProgressReport.objects.filter(project=OuterRef("pk"), month=month)
     rows = (
-        projects.select_related("zone", "leader")
-        .annotate(
+        projects.annotate(
             month_investment=Subquery(this_month.values("investment_completed")[:1]),
             month_progress=Subquery(this_month.values("image_progress")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "problems",
-                queryset=Problem.objects.filter(status=Problem.Status.OPEN).order_by("deadline"),
-                to_attr="open_problems",
-            )
+            zone_name=F("zone__name"),
+            leader_first_name=F("leader__first_name"),
+            leader_last_name=F("leader__last_name"),
+            leader_username=F("leader__username"),
         )
         .order_by("zone__name", "signed_on", "pk")
+        .values_list(*LEDGER_FIELDS, named=True)
     )
-    light_column = len(LEDGER_COLUMNS) - 1
-    for number, project in enumerate(rows.iterator(chunk_size=1000), start=1):
-        stall = stalled.get(project.pk)
-        light = _light(project, stall, as_of)
-        values = [
+    open_problems: dict[int, list[OpenProblem]] = {}
+    for problem in problems:
+        open_problems.setdefault(problem.project_id, []).append(problem)
+    tiers = {value: str(label) for value, label in Project.Tier.choices}
+    categories = {value: str(label) for value, label in Project.Category.choices}
+    writer = book.rows(sheet, LEDGER_KINDS)
+    for number, project in enumerate(rows.iterator(chunk_size=2000), start=1):
+        mine = open_problems.get(project.pk, ())
+        stalled = (project.days_over or 0) > 0
+        light = traffic_light_label(
+            project,
+            as_of=as_of,
+            has_overdue_problem=any(problem.deadline < as_of for problem in mine),
+            days_over=project.days_over,
+        )
+        writer.write(
             number,
-            project.name,
-            project.investor,
-            project.zone.name,
-            project.industry_chain,
-            project.get_tier_display(),
-            project.get_category_display(),
-            project.total_investment,
-            STAGE_LABELS[project.stage],
-            project.signed_on,
-            project.planned_start_on,
-            project.started_on,
-            project.planned_production_on,
-            project.producing_on,
-            project.planned_target_on,
-            project.at_target_on,
-            STALL_LABELS[stall.kind] if stall else "",
-            stall.days_over if stall else 0,
-            project.month_investment,
-            project.month_progress or "",
-            "；".join(p.description for p in project.open_problems),
-            leader_name(project.leader),
-            light,
-        ]
-        book.row(sheet, number, values, fills={light_column: light})
+            (
+                number,
+                project.name,
+                project.investor,
+                project.zone_name,
+                project.industry_chain,
+                tiers.get(project.tier, project.tier),
+                categories.get(project.category, project.category),
+                project.total_investment,
+                STAGE_LABELS[project.stage],
+                project.signed_on,
+                project.planned_start_on,
+                project.started_on,
+                project.planned_production_on,
+                project.producing_on,
+                project.planned_target_on,
+                project.at_target_on,
+                STALL_LABELS[project.stall_kind] if stalled else "",
+                project.days_over if stalled else 0,
+                project.month_investment,
+                project.month_progress,
+                "；".join(problem.description for problem in mine),
+                leader_name_of(
+                    project.leader_first_name, project.leader_last_name, project.leader_username
+                ),
+                light,
+            ),
+        )
+
+
+LEDGER_FIELDS = (
+    "pk",
+    "name",
+    "investor",
+    "zone_name",
+    "industry_chain",
+    "tier",
+    "category",
+    "total_investment",
+    "stage",
+    "signed_on",
+    "planned_start_on",
+    "started_on",
+    "planned_production_on",
+    "producing_on",
+    "planned_target_on",
+    "at_target_on",
+    "stall_kind",
+    "days_over",
+    "month_investment",
+    "month_progress",
+    "leader_first_name",
+    "leader_last_name",
+    "leader_username",
+)
 
 
 def leader_name(user) -> str:
@@ -261,10 +361,12 @@ def leader_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _light(project: Project, stall, as_of: datetime.date) -> str:
-    """The rule of ``projects.selectors.traffic_light``, the same as the project list's."""
-    overdue = any(problem.deadline < as_of for problem in project.open_problems)
-    return traffic_light(project, as_of=as_of, has_overdue_problem=overdue, stall=stall).label
+def leader_name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """``leader_name`` from the user's columns (``get_full_name`` or the user name), for rows
+    read as values; "" without a leader."""
+    if username is None:
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 PROBLEM_COLUMNS = [
@@ -281,39 +383,43 @@ PROBLEM_COLUMNS = [
 ]
 
 
-def _problem_sheet(book, projects, as_of: datetime.date) -> None:
+PROBLEM_KINDS = (
+    Kind.INTEGER,
+    *[Kind.TEXT] * 5,
+    Kind.TEXT,
+    Kind.DATE,
+    Kind.DATE,
+    Kind.DAYS_OVER,
+)
+
+
+def _problem_sheet(book, problems: list[OpenProblem], as_of: datetime.date) -> None:
     sheet = book.sheet("问题台账", PROBLEM_COLUMNS, frozen_columns=2)
     book.header(sheet, 0, [label for label, _ in PROBLEM_COLUMNS])
-    problems = (
-        Problem.objects.filter(project__in=projects, status=Problem.Status.OPEN)
-        .select_related("project__zone")
-        .order_by("deadline", "pk")
-    )
-    for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1):
-        overdue = max((as_of - problem.deadline).days, 0)
-        book.row(
-            sheet,
+    categories = {value: str(label) for value, label in Problem.Category.choices}
+    levels = {value: str(label) for value, label in Problem.Level.choices}
+    writer = book.rows(sheet, PROBLEM_KINDS)
+    for number, problem in enumerate(problems, start=1):
+        writer.write(
             number,
-            [
+            (
                 number,
-                problem.project.name,
-                problem.project.zone.name,
-                problem.get_category_display(),
-                problem.get_coordination_level_display(),
+                problem.project_name,
+                problem.zone_name,
+                categories.get(problem.category, problem.category),
+                levels.get(problem.coordination_level, problem.coordination_level),
                 problem.description,
                 problem.owner,
                 problem.raised_on,
                 problem.deadline,
-                overdue,
-            ],
-            fills={9: "红"} if overdue else None,
+                max((as_of - problem.deadline).days, 0),
+            ),
         )
 
 
 def project_ledger_workbook(out: IO[bytes], *, projects: QuerySet[Project], as_of: datetime.date):
     """The project ledger sheet alone (项目台账), for the project list's "download this view"."""
-    stalled = {row.project.pk: row for row in stall_rows(projects, as_of=as_of)}
     book = Workbook(out)
     with translation.override("zh-hans"):
-        _ledger_sheet(book, projects, stalled, as_of)
+        _ledger_sheet(book, with_stall(projects, as_of=as_of), _open_problems(projects), as_of)
     book.close()

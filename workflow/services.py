@@ -1,28 +1,39 @@
-"""Moving a project through its stages: the one function every caller uses.
+"""Moving a project through its stages: the one machinery every caller uses.
 
-Admin actions, the API, pages and the ledger import all call ``project_transition``; it checks
-scope, role, dates and guards, then changes the stage and writes the log row in one database
-transaction with the project row locked.
+Admin actions, the API and pages call ``project_transition``; it checks scope, role, dates and
+guards, then changes the stage and writes the log row in one database transaction with the
+project row locked. The ledger import, which moves thousands of projects at once, calls
+``projects_transition_many``: the same checks and guards on each move, the rows locked together
+in primary-key order, the projects and log rows written in bulk.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from projects.access import may_take_transition
-from projects.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed, VersionConflict
+from projects.errors import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refusal,
+    TransitionNotAllowed,
+    VersionConflict,
+)
 from projects.guards import output_reached_or_confirmed
 from projects.models import Project
 from projects.stages import FORWARD_STAGES, PREVIOUS_STAGE, TRANSITION_FIELDS, Stage, Transition
 from workflow.models import TransitionLog
-from workflow.signals import project_transitioned
+from workflow.signals import project_transitioned, projects_transitioned
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,131 @@ def project_transition(
     return locked
 
 
+@dataclass(frozen=True)
+class Move:
+    """One transition of ``projects_transition_many``."""
+
+    project_id: int
+    name: str
+    effective_on: datetime.date | None
+    # The caller's confirmation that the project reached its target (see ``reach_target``).
+    confirmed: bool = False
+
+
+# Rows locked per query: well under SQLite's limit of bound parameters.
+_LOCK_CHUNK = 2000
+
+
+def projects_transition_many(*, moves: Sequence[Move], by, note: str = "") -> list[Project]:
+    """Take many transitions at once, in the order given (a project's moves one after another),
+    all or none; the moved projects, each once.
+
+    Each move is checked as ``project_transition`` checks one: scope, role, date, stage and
+    guards, on the project as the earlier moves left it; the first refused raises its
+    ``Refusal`` with ``row`` the move's index, and nothing is written. The projects are locked
+    together, in primary-key order, then saved with one bulk update and their log rows written
+    with one bulk insert: a query count that does not grow with the moves.
+    ``projects_transitioned`` is sent once, with every moved project's id.
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = _lock_many(by, sorted({move.project_id for move in moves}))
+        moved: dict[int, Project] = {}
+        logs = []
+        for index, move in enumerate(moves):
+            with _move_index(index):
+                spec = _spec(move.name)
+                project = locked.get(move.project_id)
+                if project is None:
+                    raise NotFound(_("No such project."))
+                _may_take(by, spec)
+                _validate_input(spec, move.effective_on, note)
+                reason = _why_not_from_stage(project, spec)
+                if reason:
+                    raise TransitionNotAllowed(reason)
+                _validate_order(project, move.effective_on)
+                source = project.stage
+                _move(
+                    project,
+                    spec,
+                    effective_on=move.effective_on,
+                    note=note,
+                    confirmed=move.confirmed,
+                )
+            logs.append(
+                TransitionLog(
+                    project=project,
+                    transition=spec.name,
+                    source=source,
+                    target=project.stage,
+                    effective_on=move.effective_on,
+                    by=by if getattr(by, "pk", None) else None,
+                    note=note,
+                )
+            )
+            moved[project.pk] = project
+        _save_moved(list(moved.values()))
+        TransitionLog.objects.bulk_create(logs, batch_size=1000)
+        projects_transitioned.send(sender=Project, project_ids=list(moved))
+    return list(moved.values())
+
+
+# Projects saved per UPDATE by ``_save_moved``.
+_SAVE_CHUNK = 5000
+
+
+def _save_moved(projects: list[Project]) -> None:
+    """Write the transition fields of ``projects`` (locked by the caller) and stamp
+    ``updated_at``.
+
+    On PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per 5,000 projects: Django's
+    ``bulk_update`` builds a CASE of one WHEN per project and field, which took a minute for the
+    3,200 moves of a 10,000-row ledger. Elsewhere (SQLite) ``bulk_update``.
+    """
+    now = timezone.now()
+    for project in projects:
+        project.updated_at = now
+    if connection.vendor != "postgresql":
+        Project.objects.bulk_update(projects, [*TRANSITION_FIELDS, "updated_at"], batch_size=500)
+        return
+    meta, quote = Project._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in TRANSITION_FIELDS]
+    columns = [quote(field.column) for field in fields]
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS project SET "
+        + ", ".join(f"{column} = moved.{column}" for column in columns)
+        + f", {quote(meta.get_field('updated_at').column)} = %s"
+        + f" FROM unnest(%s::bigint[], {arrays}) AS moved(id, {', '.join(columns)})"
+        + f" WHERE project.{quote(meta.pk.column)} = moved.id"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(projects), _SAVE_CHUNK):
+            chunk = projects[start : start + _SAVE_CHUNK]
+            values = [[getattr(project, field.attname) for project in chunk] for field in fields]
+            cursor.execute(sql, [now, [project.pk for project in chunk], *values])
+
+
+def _lock_many(by, ids: list[int]) -> dict[int, Project]:
+    """The projects of ``ids`` in ``by``'s scope, locked in primary-key order."""
+    locked: dict[int, Project] = {}
+    scoped = Project.objects.restrict(by).select_for_update(of=("self",)).order_by("pk")
+    for start in range(0, len(ids), _LOCK_CHUNK):
+        for project in scoped.filter(pk__in=ids[start : start + _LOCK_CHUNK]):
+            locked[project.pk] = project
+    return locked
+
+
+@contextmanager
+def _move_index(index: int) -> Iterator[None]:
+    """Tags a refusal raised inside with the index of the move it is about."""
+    try:
+        yield
+    except Refusal as refusal:
+        refusal.row = index
+        raise
+
+
 def transition_precheck(*, project_id: int, name: str, by) -> TransitionSpec:
     """Scope (404) and role (403), which come before anything about the request's body."""
     spec = _spec(name)
@@ -236,7 +372,16 @@ def _target_of(project: Project, spec: TransitionSpec) -> str:
 def _apply(
     project: Project, spec: TransitionSpec, *, effective_on, note: str, confirmed: bool
 ) -> None:
-    """Set the stage's date, run the guarded fsm method, and save what it changed."""
+    """Move the project and save what the move changed."""
+    _move(project, spec, effective_on=effective_on, note=note, confirmed=confirmed)
+    project.save(update_fields=[*TRANSITION_FIELDS, "updated_at"])
+
+
+def _move(
+    project: Project, spec: TransitionSpec, *, effective_on, note: str, confirmed: bool
+) -> None:
+    """Set the stage's date, run the guards and the fsm method, and bump the version; in
+    memory, for the caller to save."""
     if spec.date_field:
         setattr(project, spec.date_field, effective_on)
     if spec.name == Transition.TERMINATE:
@@ -248,4 +393,3 @@ def _apply(
             raise TransitionNotAllowed(condition.refusal)
     method()
     project.version += 1
-    project.save(update_fields=[*TRANSITION_FIELDS, "updated_at"])

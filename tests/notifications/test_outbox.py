@@ -20,7 +20,7 @@ from notifications.services import (
 )
 from projects.errors import TransitionNotAllowed
 from projects.models import Problem
-from workflow.services import project_transition
+from workflow.services import Move, project_transition, projects_transition_many
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime.date(2025, 6, 30)
@@ -101,6 +101,26 @@ def test_a_project_that_starts_before_delivery_sends_nothing(
     assert Delivery.objects.get().status == "cancelled"
     assert deliveries_send_due() == 0
     assert mail.outbox == []
+
+
+def test_projects_moved_together_cancel_the_deliveries_of_those_that_moved_with_one_hook(
+    stalled_project, make_project, mailed_officer, supervisor, django_capture_on_commit_callbacks
+):
+    # given two stalled projects with their alerts waiting in the outbox, and a third, fresh
+    other = make_project(signed_on=AS_OF - datetime.timedelta(days=190), officer=mailed_officer)
+    fresh = make_project(signed_on=AS_OF - datetime.timedelta(days=5))
+    scan(as_of=AS_OF)
+    assert Delivery.objects.filter(status="pending").count() == 2
+
+    # when the first and the fresh one start together
+    moves = [Move(stalled_project.pk, "start", AS_OF), Move(fresh.pk, "start", AS_OF)]
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        projects_transition_many(moves=moves, by=supervisor)
+
+    # then one hook cancelled the first one's delivery only
+    assert len(hooks) == 1
+    statuses = dict(Delivery.objects.values_list("alert__project_id", "status"))
+    assert statuses == {stalled_project.pk: "cancelled", other.pk: "pending"}
 
 
 def test_a_resolved_problem_cancels_its_pending_delivery_only(

@@ -215,21 +215,19 @@ def test_more_than_20000_rows_are_refused(tmp_path, existing, monkeypatch):
 def test_a_row_the_database_refuses_while_applying_rolls_back_the_rows_before_it(
     tmp_path, existing, monkeypatch
 ):
-    # given a file whose third row the transition service refuses once applying has begun
+    # given a file whose third row the transition machinery refuses once applying has begun
     import workflow.services
 
-    real = workflow.services.project_transition
+    real = workflow.services._why_not_from_stage
     calls = []
 
-    def refuse_the_second(**kwargs):
-        calls.append(kwargs["name"])
+    def refuse_the_second(project, spec):
+        calls.append(spec.name)
         if len(calls) == 2:
-            from projects.errors import TransitionNotAllowed
+            return "模拟的拒绝"
+        return real(project, spec)
 
-            raise TransitionNotAllowed("模拟的拒绝")
-        return real(**kwargs)
-
-    monkeypatch.setattr("reports.services.project_transition", refuse_the_second)
+    monkeypatch.setattr(workflow.services, "_why_not_from_stage", refuse_the_second)
     rows = [
         good_row(项目名称="A", 阶段="开工", 实际开工="2024-05-10"),
         good_row(项目名称="B", 阶段="开工", 实际开工="2024-05-10"),

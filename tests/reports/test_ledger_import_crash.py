@@ -20,8 +20,8 @@ ROOT = Path(settings.BASE_DIR)
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_import_mid_apply_leaves_nothing_written(tmp_path, zone_a):
-    # given a ledger of ten projects, each started, and an import process that stalls after
-    # writing three of them inside its transaction
+    # given a ledger of ten projects, each started, and an import process that stalls once it
+    # has created and moved them, inside its transaction
     rows = [good_row(项目名称=f"项目{n}", 阶段="开工", 实际开工="2024-05-10") for n in range(10)]
     path = ledger_file(tmp_path, rows)
     db = connection.settings_dict
@@ -30,7 +30,7 @@ def test_killing_the_import_mid_apply_leaves_nothing_written(tmp_path, zone_a):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.reports.ledger_kill_helper", str(path), "linfen-etdz", "3"],
+        [sys.executable, "-m", "tests.reports.ledger_kill_helper", str(path), "linfen-etdz"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -39,7 +39,7 @@ def test_killing_the_import_mid_apply_leaves_nothing_written(tmp_path, zone_a):
     )
     try:
         line = process.stdout.readline()
-        assert line.strip() == "applied 3 rows", process.stderr.read()
+        assert line.strip() == "moved 10 projects", process.stderr.read()
         # the import holds an open transaction with its writes in it
         with connection.cursor() as cursor:
             cursor.execute(
