@@ -111,9 +111,11 @@ def project_transition(
 
     try:
         with transaction.atomic():
-            # Scope and lock in one query; refusals keep their order: 404, 403, 400, 409.
+            # Scope and lock in one query, with the zone and leader the answer shows (only the
+            # project's row is locked); refusals keep their order: 404, 403, 400, 409.
             locked = (
                 Project.objects.restrict(by)
+                .select_related("zone", "leader")
                 .select_for_update(of=("self",))
                 .filter(pk=project_id)
                 .first()

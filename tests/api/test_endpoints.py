@@ -13,7 +13,9 @@ from tests.factories import ActivityFactory, ProjectFactory, ZoneFactory
 
 class TestProjectList(ListTests):
     path = "/projects/"
-    list_queries = 5  # token, membership, count, rows with zone and leader, enrollments
+    list_queries = (
+        4  # token with user and membership, count, rows with zone and leader, enrollments
+    )
 
     @pytest.fixture
     def target(self, zone_a):
@@ -86,7 +88,7 @@ class TestProjectUpdate(WriteTests, ObjectTests):
 
 class TestZoneList(ListTests):
     path = "/zones/"
-    list_queries = 4
+    list_queries = 3
 
     @pytest.fixture
     def target(self, zone_a):
@@ -134,7 +136,7 @@ class TestZoneCreate(WriteTests):
 
 class TestActivityList(ListTests):
     path = "/activities/"
-    list_queries = 4
+    list_queries = 3
 
     @pytest.fixture
     def target(self, city):

@@ -49,7 +49,7 @@ def a_report(project, month: datetime.date, **fields) -> ProgressReport:
 
 class TestEnrollmentList(ListTests, ObjectTests):
     path = "/projects/{id}/enrollments/"
-    list_queries = 5
+    list_queries = 4
     more_rows = 2  # a project is in at most three batches
 
     @pytest.fixture
@@ -144,7 +144,7 @@ def test_a_project_is_enrolled_only_in_a_batch_it_has_reached(
 
 class TestMilestoneList(ListTests, ObjectTests):
     path = "/projects/{id}/milestones/"
-    list_queries = 5
+    list_queries = 4
 
     @pytest.fixture
     def target(self, project):
@@ -224,7 +224,7 @@ NEW_PROBLEM = {
 
 class TestProjectProblemList(ListTests, ObjectTests):
     path = "/projects/{id}/problems/"
-    list_queries = 5
+    list_queries = 4
 
     @pytest.fixture
     def target(self, project):
@@ -323,7 +323,7 @@ def test_resolving_a_problem_closes_it_and_a_second_resolve_is_400(api, officer,
 
 class TestProblemList(ListTests):
     path = "/problems/"
-    list_queries = 4
+    list_queries = 3
 
     @pytest.fixture
     def target(self, project):
@@ -371,7 +371,7 @@ def test_problems_across_the_scope_filter_by_status_overdue_zone_and_city(
 
 class TestProgressList(ListTests, ObjectTests):
     path = "/projects/{id}/progress/"
-    list_queries = 5
+    list_queries = 4
 
     @pytest.fixture
     def target(self, project):

@@ -1,8 +1,10 @@
-"""The transition service's queries, pinned: scope and lock are one query."""
+"""The transition's queries, pinned: scope and lock are one query, and over the API the token,
+the user and the membership are one more; the answer is the locked row."""
 
 import datetime
 
-from projects.models import Stage
+from projects.models import Enrollment, Stage
+from tests.factories import ActivityFactory
 from workflow.models import TransitionLog
 from workflow.services import project_transition
 
@@ -23,3 +25,38 @@ def test_a_transition_reads_and_locks_the_project_once_then_writes_it_and_its_lo
     project.refresh_from_db()
     assert project.stage == Stage.STARTED
     assert TransitionLog.objects.filter(project=project, transition="start").count() == 1
+
+
+def test_a_transition_over_the_api_costs_seven_queries_with_its_answer(
+    api,
+    make_project,
+    supervisor,
+    officer,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    # given a signed project with a leader and an enrollment, and the officer's token client
+    project = make_project(Stage.SIGNED, leader=supervisor)
+    activity = ActivityFactory(city=project.zone.city)
+    Enrollment.objects.create(project=project, activity=activity, kind=Enrollment.Kind.SIGNED)
+    client = api(officer)
+    # when the officer starts it over the API: the token with its user and membership; the
+    # scoped, locking read with the zone and leader the answer shows; the update and the log
+    # row (in a savepoint here, the request's transaction in production); the enrollments for
+    # the answer; and, after the commit, one look for pending alerts the move may clear
+    with django_assert_num_queries(8), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/projects/{project.pk}/transitions/start/",
+            {"effective_on": "2025-03-01"},
+            format="json",
+        )
+    # then the answer is the moved project, its zone, leader and enrollments included
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["stage"], body["zone"], body["leader"], body["version"]) == (
+        Stage.STARTED,
+        project.zone.code,
+        supervisor.username,
+        2,
+    )
+    assert [e["activity"] for e in body["enrollments"]] == [activity.pk]

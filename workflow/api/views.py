@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -93,6 +94,9 @@ class TransitionView(APIView):
             errors = {field: [str(m) for m in messages] for field, messages in body.errors.items()}
             raise Invalid(next(iter(errors.values()))[0], errors=errors)
         project = project_transition(project=pk, name=name, by=request.user, **body.validated_data)
+        # The answer is the locked row (zone and leader came with it); only the enrollments,
+        # which a transition never changes, are read, after the row lock is released.
+        prefetch_related_objects([project], "enrollments")
         return Response(ProjectSerializer(project, context={"request": request}).data)
 
 
