@@ -13,9 +13,8 @@ from tests.factories import ActivityFactory, ProjectFactory, ZoneFactory
 
 class TestProjectList(ListTests):
     path = "/projects/"
-    list_queries = (
-        4  # token with user and membership, count, rows with zone and leader, enrollments
-    )
+    # token with user and membership, count, rows with zone and leader, enrollments
+    list_queries = 4
 
     @pytest.fixture
     def target(self, zone_a):
