@@ -401,4 +401,36 @@ def lists_section(ctx: Context) -> list[Figure]:
                 target=True,
             )
         )
+    figures.extend(_other_pages(ctx, clients))
     return figures
+
+
+def _other_pages(ctx: Context, clients: dict) -> list[Figure]:
+    """The other daily pages at this scale (reported beside their SQL, no target of their own):
+    the supervisor's dashboard, 三未 page and inbox, an officer's project page."""
+    from projects.models import Project
+
+    project = (
+        Project.objects.filter(zone__code=OFFICER.removesuffix("-officer"))
+        .order_by("-signed_on", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    pages = [
+        ("page.dashboard.supervisor", "supervisor", "/dashboard/"),
+        ("page.stalls.supervisor", "supervisor", "/stalls/"),
+        ("page.inbox.supervisor", "supervisor", "/inbox/"),
+        ("page.project.officer", "officer", f"/projects/{project}/"),
+    ]
+    return [
+        _request_beside_sql(
+            ctx,
+            name,
+            f"GET {url}, as {'the city supervisor' if who == 'supervisor' else 'an officer'}",
+            clients[who],
+            url,
+            tables=("projects_", "workflow_", "notifications_", "reports_"),
+            target=False,
+        )
+        for name, who, url in ctx.progress(pages, desc="other pages", leave=False)
+    ]
