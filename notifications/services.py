@@ -43,7 +43,14 @@ from projects.errors import NotFound
 from projects.models import City, Project, Zone
 from projects.roles import Role
 from projects.selectors import DaysBetween
-from workflow.findings import Finding, findings, milestone_rows, problem_rows, stall_rows
+from workflow.findings import (
+    Finding,
+    finding_columns,
+    findings,
+    milestone_rows,
+    problem_rows,
+    stall_rows,
+)
 from workflow.models import CityRules, EscalationLevel, Level, Rule
 
 logger = logging.getLogger(__name__)
@@ -265,15 +272,9 @@ def letter_reply_rows(projects, *, as_of: datetime.date):
         .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=as_of))
         .order_by()
         .values(
-            f_pk=F("pk"),
-            f_project=F("project_id"),
-            f_zone=F("project__zone_id"),
-            f_name=F("project__name"),
-            f_officer=F("project__officer_id"),
-            f_leader=F("project__leader_id"),
+            **finding_columns(as_of=as_of, pk="pk", since="reply_due_on"),
             f_number=F("number"),
             f_due=F("reply_due_on"),
-            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("reply_due_on")),
         )
     )
 

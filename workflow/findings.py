@@ -49,6 +49,21 @@ def _live_on(as_of: datetime.date, prefix: str = "") -> Q:
 # (``notifications.raising``) and a single project's re-check can read them as ``Finding``s.
 
 
+def finding_columns(*, as_of: datetime.date, pk: str, since: str) -> dict:
+    """The columns every row of a project's ledger (milestone, problem, letter) brings to a
+    finding: its own pk, its project's id, zone, name, officer and leader, and the days from
+    its ``since`` date to ``as_of``."""
+    return {
+        "f_pk": F(pk),
+        "f_project": F("project_id"),
+        "f_zone": F("project__zone_id"),
+        "f_name": F("project__name"),
+        "f_officer": F("project__officer_id"),
+        "f_leader": F("project__leader_id"),
+        "f_days": DaysBetween(Value(as_of, output_field=DateField()), F(since)),
+    }
+
+
 def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """f_project, f_zone, f_name, f_officer, f_leader, f_rule (the stall kind), f_days,
     f_since."""
@@ -79,15 +94,9 @@ def milestone_rows(projects: QuerySet, *, as_of: datetime.date, reminder_days: i
         .filter(planned_on__lte=as_of + datetime.timedelta(days=reminder_days))
         .order_by()
         .values(
-            f_pk=F("pk"),
-            f_project=F("project_id"),
-            f_zone=F("project__zone_id"),
-            f_name=F("project__name"),
-            f_officer=F("project__officer_id"),
-            f_leader=F("project__leader_id"),
+            **finding_columns(as_of=as_of, pk="pk", since="planned_on"),
             f_title=F("name"),
             f_planned=F("planned_on"),
-            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("planned_on")),
         )
     )
 
@@ -102,15 +111,9 @@ def problem_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
         .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         .order_by()
         .values(
-            f_pk=F("pk"),
-            f_project=F("project_id"),
-            f_zone=F("project__zone_id"),
-            f_name=F("project__name"),
-            f_officer=F("project__officer_id"),
-            f_leader=F("project__leader_id"),
+            **finding_columns(as_of=as_of, pk="pk", since="deadline"),
             f_description=F("description"),
             f_deadline=F("deadline"),
-            f_days=DaysBetween(Value(as_of, output_field=DateField()), F("deadline")),
         )
     )
 
