@@ -22,6 +22,7 @@ from notifications.tables import STATE_BADGE, AlertTable, InterviewTable, Letter
 from projects.access import role_of
 from projects.errors import NotFound, Refusal
 from projects.filtersets import MAX_ID
+from projects.forms import filter_errors
 from projects.roles import ZONE_ROLES
 
 PER_PAGE = 25
@@ -60,8 +61,8 @@ def inbox(request):
         {
             "nav": "inbox",
             "table": table,
-            "form": AlertFilterForm(request.GET or None, alerts=alerts),
-            "filter_errors": filterset.errors if filterset.is_bound else {},
+            "form": (form := AlertFilterForm(request.GET or None, alerts=alerts)),
+            "filter_errors": filter_errors(filterset, form),
             "unread_shown": unread_shown,
             "here": request.get_full_path(),
         },
@@ -163,8 +164,8 @@ def letter_list(request):
         {
             "nav": "letters",
             "table": table,
-            "form": LetterFilterForm(request.GET or None, user=request.user),
-            "filter_errors": filterset.errors if filterset.is_bound else {},
+            "form": (form := LetterFilterForm(request.GET or None, user=request.user)),
+            "filter_errors": filter_errors(filterset, form),
             "may_reply": role_of(request.user) in ZONE_ROLES,
         },
     )

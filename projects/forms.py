@@ -144,3 +144,16 @@ class MilestoneForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     done_on = _date(_("done on"))
+
+
+def filter_errors(filterset, form: forms.Form) -> dict[str, list[str]]:
+    """The filterset's refusals of a list page's query, named by the labels its filter form
+    shows (a parameter the form does not show keeps its name, as in the URL)."""
+    if not filterset.is_bound:
+        return {}
+    return {
+        str(form.fields[name].label)
+        if name in form.fields and form.fields[name].label
+        else name: errors
+        for name, errors in filterset.errors.items()
+    }

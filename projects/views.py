@@ -22,6 +22,7 @@ from projects.forms import (
     ProjectFilterForm,
     ResolveForm,
     StallFilterForm,
+    filter_errors,
 )
 from projects.models import Milestone, Problem, ProgressReport, Project, Stage
 from projects.selectors import STALL_LABEL, overdue_problem_exists, stalls, with_stall
@@ -71,8 +72,8 @@ def project_list(request):
         {
             "nav": "projects",
             "table": table,
-            "form": ProjectFilterForm(request.GET or None, user=request.user),
-            "filter_errors": filterset.errors if filterset.is_bound else {},
+            "form": (form := ProjectFilterForm(request.GET or None, user=request.user)),
+            "filter_errors": filter_errors(filterset, form),
             "total": total,
             "stage_counts": [(Stage(stage).label, counts[stage]) for stage in Stage.values],
             "query": request.GET.urlencode(),

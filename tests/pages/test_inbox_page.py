@@ -92,7 +92,9 @@ def test_a_bad_filter_lists_nothing_rather_than_failing(client, officer, found):
     response = client.get(INBOX, {"project": "abc", "level": "shouting", "unread": "maybe"})
 
     assert response.status_code == 200
-    assert "没有符合筛选条件的提醒。" in response.content.decode()
+    page = response.content.decode()
+    assert "没有符合筛选条件的提醒。" in page
+    assert "<div>级别: " in page  # named as the form shows it, not as the URL spells it
 
 
 def test_acknowledging_with_htmx_changes_the_row_and_the_unread_count(client, officer, found):

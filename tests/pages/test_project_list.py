@@ -81,6 +81,7 @@ def test_a_bad_filter_shows_no_rows_and_says_why_instead_of_failing(client, offi
     page = response.content.decode()
     assert "某项目" not in page
     assert "alert-warning" in page
+    assert "<div>阶段: " in page
 
 
 def test_the_light_is_red_for_a_stall_with_its_reason(client, officer, make_project):
