@@ -42,12 +42,6 @@ def _filtered(filterset_class, data, queryset):
     return filterset, filterset.qs
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 def inbox(request):
     alerts = Alert.objects.inbox_of(request.user)
