@@ -605,8 +605,3 @@ def _check_model(candidate: Project, fields: dict, twins: LiveTwins, refuse) -> 
         for name, messages in error.message_dict.items():
             for message in messages:
                 refuse(name if name in BY_FIELD else None, message)
-
-
-def leader_of(user) -> str:
-    """How the ledger names a leader (as the weekly workbook does)."""
-    return user.get_full_name() or user.username

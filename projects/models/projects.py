@@ -289,10 +289,6 @@ class Project(ConcurrentTransitionMixin, PlainTextModel):
         return membership.zone_id == self.zone_id or membership.city_id == self.zone.city_id
 
     @property
-    def is_live(self) -> bool:
-        return self.stage in LIVE_STAGES
-
-    @property
     def stage_entered_on(self) -> datetime.date | None:
         return getattr(self, STAGE_DATE_FIELD[self.stage])
 
