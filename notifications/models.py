@@ -351,3 +351,32 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_rule_display()}"
+
+
+class ScanMark(models.Model):
+    """What the last scan of a zone saw, so the next one re-checks only what may have moved.
+
+    A pass that finished as of ``as_of`` raised every finding of the zone as of that day. The
+    next pass, as of a later day, needs only the findings that reached a ladder step in between
+    (days over grow by one a day while nothing changes) and the rows written since
+    ``changed_since`` (the pass's start, less a margin for writes still uncommitted then). Rule,
+    ladder, zone and people changes count ``invalidations`` up; a pass records the count it
+    read before reading the rules in ``checked``, so a change made while it ran still forces the
+    next pass to check every finding, as does a mark a week old (``full_on``).
+    """
+
+    zone = models.OneToOneField(
+        Zone, models.CASCADE, primary_key=True, related_name="+", verbose_name=_("zone")
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    changed_since = models.DateTimeField(_("changed since"), null=True, blank=True)
+    full_on = models.DateField(_("last full check"), null=True, blank=True)
+    invalidations = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scan mark")
+        verbose_name_plural = _("scan marks")
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} · {self.as_of}"

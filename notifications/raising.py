@@ -59,6 +59,43 @@ class LevelBranch:
     to_supervisors: bool
 
 
+@dataclass(frozen=True)
+class Recheck:
+    """Which findings a pass looks at (``services.scan_marks_read`` decides, from each zone's
+    last pass): every finding of ``full_zones``; in each group of other zones with the same
+    last pass, only the findings whose rows changed since ``changed_since`` and those whose
+    days over reached one of ``steps`` in the ``days`` since that pass. A finding nothing
+    touched moves one day over a day, so it reached step ``e`` in that time exactly when
+    ``days_over >= e`` today and ``days_over - days < e``."""
+
+    full_zones: Sequence[int]
+    groups: Sequence[tuple[Sequence[int], int, datetime.datetime]]  # zones, days, changed since
+    steps: Sequence[int]
+
+    @property
+    def everything(self) -> bool:
+        return not self.groups
+
+    def where(self) -> tuple[str, list]:
+        """The condition on a finding row ``s`` (its f_zone, f_changed and f_days)."""
+        parts, params = [], []
+        if self.full_zones:
+            placeholders, zones = _in(self.full_zones)
+            parts.append(f"s.f_zone IN ({placeholders})")
+            params += zones
+        for zones, days, changed_since in self.groups:
+            placeholders, zone_params = _in(zones)
+            moved = ["s.f_changed >= %s"]
+            moved_params = [connection.ops.adapt_datetimefield_value(changed_since)]
+            if days > 0:
+                for step in self.steps:
+                    moved.append("(s.f_days >= %s AND s.f_days < %s)")
+                    moved_params += [step, step + days]
+            parts.append(f"(s.f_zone IN ({placeholders}) AND ({' OR '.join(moved)}))")
+            params += [*zone_params, *moved_params]
+        return " OR ".join(parts), params
+
+
 def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -78,7 +115,7 @@ def _text(expression: str) -> str:
     return f"CAST({expression} AS TEXT)"
 
 
-def _in(values: Iterable[str]) -> tuple[str, list]:
+def _in(values: Iterable) -> tuple[str, list]:
     values = list(values)
     return ", ".join(["%s"] * len(values)), values
 
@@ -132,28 +169,46 @@ class Findings:
     Use as a context manager inside the pass's transaction; the table goes with it.
     """
 
-    def __init__(self, *, sources: Sequence[tuple[int, QuerySet]], as_of: datetime.date):
+    def __init__(
+        self,
+        *,
+        sources: Sequence[tuple[int, QuerySet]],
+        as_of: datetime.date,
+        recheck: Recheck | None = None,
+    ):
         self.sources = sources
         self.as_of = as_of
+        self.recheck = recheck
+        self.empty = False
 
     # -- the table ------------------------------------------------------------------------
 
     def __enter__(self) -> Findings:
+        where, where_params = "", []
+        if self.recheck is not None and not self.recheck.everything:
+            where, where_params = self.recheck.where()
         selects, params = [], []
         for kind, rows in self.sources:
             sql, row_params = rows.query.sql_with_params()
-            selects.append(self._select(kind, f"({sql})"))
-            params += row_params
+            select = self._select(kind, f"({sql})")
+            selects.append(f"{select} WHERE {where}" if where else select)
+            params += [*row_params, *where_params]
         if connection.vendor == "postgresql":
             # The pass's hashes and sorts are of every finding of a city: in memory, not on
             # disk (for this transaction only).
             _run(f"SET LOCAL work_mem = '{WORK_MEM}'")
         _run(f"DROP TABLE IF EXISTS {TABLE}")
         found = _run(f"CREATE TEMPORARY TABLE {TABLE} AS " + " UNION ALL ".join(selects), params)
-        if connection.vendor == "postgresql" and found > ANALYZE_FROM:
-            # Without statistics the planner takes a big table for a small one: it sorts on
-            # disk and probes the alerts' index row by row. A sample costs less from here.
-            _run(f"ANALYZE {TABLE}")
+        if connection.vendor == "postgresql":
+            self.empty = found == 0
+            if found > ANALYZE_FROM:
+                # Without statistics the planner takes a big table for a small one: it sorts
+                # on disk and probes the alerts' index row by row. A sample costs less.
+                _run(f"ANALYZE {TABLE}")
+        else:  # SQLite does not count the rows of CREATE TABLE … AS
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT 1 FROM {TABLE} LIMIT 1")
+                self.empty = cursor.fetchone() is None
         return self
 
     def __exit__(self, *exc) -> None:

@@ -30,6 +30,7 @@ from notifications.models import (
     Letter,
     LetterSettings,
     Preference,
+    ScanMark,
 )
 from notifications.transports import (
     DingTalkTransport,
@@ -66,18 +67,25 @@ DIGEST_AT = datetime.time(8, 30)
 # The scan
 
 
-def scan(*, as_of: datetime.date | None = None, zone_code: str | None = None) -> int:
+def scan(
+    *, as_of: datetime.date | None = None, zone_code: str | None = None, full: bool = False
+) -> int:
     """Every zone (or one) in this process; the number of alerts created.
 
     Every zone is one pass per city (the same statements as a zone's, over the city's zones),
     so a national scan costs a few statements per city, not per zone; the Celery fan-out runs
-    one pass per zone on whichever workers are free.
+    one pass per zone on whichever workers are free. ``full``: check every finding, not only
+    what moved since each zone's last pass.
     """
     if zone_code is not None:
         zone = Zone.objects.filter(code=zone_code).values("pk", "city_id").first()
         if zone is None:
             raise NotFound(_("There is no zone with the code “%(code)s”.") % {"code": zone_code})
+        if full:
+            scan_marks_invalidate(zone_ids=[zone["pk"]])
         return _scan_pass(city_id=zone["city_id"], zone_id=zone["pk"], as_of=as_of)
+    if full:
+        scan_marks_invalidate()
     cities = Zone.objects.order_by("city_id").values_list("city_id", flat=True).distinct()
     return sum(city_scan(city_id=city_id, as_of=as_of) for city_id in cities)
 
@@ -100,14 +108,26 @@ def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None
     """One zone's (or, with ``zone_id`` None, a whole city's) findings raised in one
     transaction: alerts, deliveries, interviews, letters, each one set-based statement
     (``notifications.raising``), then the sending queued after commit. A fixed number of
-    queries whatever the number of projects and findings."""
+    queries whatever the number of projects and findings.
+
+    Only the findings that may need something are raised (``scan_marks_read``): a re-run that
+    finds nothing new writes nothing but the zones' marks.
+    """
     as_of = as_of or timezone.localdate()
-    rules = CityRules.of(city_id)
+    started = timezone.now()
     if zone_id is None:
         projects = Project.objects.filter(zone__city_id=city_id)
+        zone_ids = list(
+            Zone.objects.filter(city_id=city_id).order_by("pk").values_list("pk", flat=True)
+        )
     else:
         projects = Project.objects.filter(zone_id=zone_id)
+        zone_ids = [zone_id]
+    # The marks before the rules: a rule changed after this read is counted in the marks.
+    marks = scan_marks_read(zone_ids)
+    rules = CityRules.of(city_id)
     ladder = EscalationLevel.objects.ladder()
+    recheck = _recheck(marks, as_of=as_of, ladder=ladder, rules=rules)
     sources = [
         (raising.STALL, stall_rows(projects, as_of=as_of)),
         (
@@ -117,45 +137,153 @@ def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None
         (raising.PROBLEM, problem_rows(projects, as_of=as_of)),
         (raising.LETTER_REPLY, letter_reply_rows(projects, as_of=as_of)),
     ]
+    with (
+        transaction.atomic(),
+        raising.Findings(sources=sources, as_of=as_of, recheck=recheck) as found,
+    ):
+        created = 0
+        if not found.empty:
+            created = _raise(found, city_id=city_id, rules=rules, ladder=ladder)
+        _scan_marks_record(marks, as_of=as_of, started=started, recheck=recheck)
+    return created
+
+
+def _raise(
+    found: raising.Findings, *, city_id: int, rules: CityRules, ladder: list[EscalationLevel]
+) -> int:
+    """A pass's findings raised: alerts, then their deliveries, interviews and letters; the
+    sending queued after commit. The number of alerts created."""
     now = timezone.now()
     token = uuid.uuid4().hex
     sentences = alert_sentences()
-    with transaction.atomic(), raising.Findings(sources=sources, as_of=as_of) as found:
-        if rules.ack_stops_climb:
-            found.drop_acknowledged()
-        created = found.raise_alerts(
-            branches=_branches(ladder),
-            levels=LEVELS,
+    if rules.ack_stops_climb:
+        found.drop_acknowledged()
+    created = found.raise_alerts(
+        branches=_branches(ladder),
+        levels=LEVELS,
+        city_id=city_id,
+        roles=(Role.ZONE_LEADER, Role.SUPERVISOR),
+        sentences=sentences,
+        created_at=now,
+        token=token,
+    )
+    if created and raising.create_deliveries(
+        token=token,
+        city_id=city_id,
+        levels=LEVELS,
+        now=now,
+        digest_at=next_working_morning(now, DIGEST_AT),
+        quiet=_quiet_hours_ends(now),
+    ):
+        transaction.on_commit(_queue_sending)
+    found.raise_interviews(starts=_starts(ladder, Level.INTERVIEW))
+    letter_starts = _starts(ladder, Level.LETTER)
+    if found.letters_due(starts=letter_starts):
+        options = LetterSettings.of(City.objects.get(pk=city_id))
+        found.issue_letters(
+            starts=letter_starts,
             city_id=city_id,
-            roles=(Role.ZONE_LEADER, Role.SUPERVISOR),
+            prefix=options.number_prefix,
+            reply_days=options.reply_days,
             sentences=sentences,
-            created_at=now,
-            token=token,
         )
-        deliveries = 0
-        if created:
-            deliveries = raising.create_deliveries(
-                token=token,
-                city_id=city_id,
-                levels=LEVELS,
-                now=now,
-                digest_at=next_working_morning(now, DIGEST_AT),
-                quiet=_quiet_hours_ends(now),
-            )
-        found.raise_interviews(starts=_starts(ladder, Level.INTERVIEW))
-        letter_starts = _starts(ladder, Level.LETTER)
-        if found.letters_due(starts=letter_starts):
-            options = LetterSettings.of(City.objects.get(pk=city_id))
-            found.issue_letters(
-                starts=letter_starts,
-                city_id=city_id,
-                prefix=options.number_prefix,
-                reply_days=options.reply_days,
-                sentences=sentences,
-            )
-        if deliveries:
-            transaction.on_commit(_queue_sending)
     return created
+
+
+# What a pass may leave to the next: a write stamps its row before it commits, so the next pass
+# re-checks the rows stamped up to this long before this one started (a transaction held open
+# longer than this between its writes and its commit could go unseen until the weekly full
+# check; the longest, a 10,000-row ledger import, takes seconds).
+UNCOMMITTED_MARGIN = datetime.timedelta(minutes=15)
+# However little changed, a zone's findings are all checked again this often.
+FULL_CHECK_EVERY = datetime.timedelta(days=7)
+
+
+def scan_marks_read(zone_ids: list[int]) -> dict[int, ScanMark]:
+    """The zones' marks, created (blank: check everything) for zones never scanned. Read before
+    the rules, outside the pass's transaction, so the rows exist for a concurrent
+    ``scan_marks_invalidate`` to count up."""
+    marks = ScanMark.objects.in_bulk(zone_ids)
+    missing = [ScanMark(zone_id=zone) for zone in zone_ids if zone not in marks]
+    if missing:
+        # A blank mark whatever another scan created meanwhile: its count, if it was counted
+        # up, then differs from what this pass records, which asks for a full check again.
+        ScanMark.objects.bulk_create(missing, ignore_conflicts=True)
+        marks.update({mark.zone_id: mark for mark in missing})
+    return marks
+
+
+def _recheck(
+    marks: dict[int, ScanMark],
+    *,
+    as_of: datetime.date,
+    ladder: list[EscalationLevel],
+    rules: CityRules,
+) -> raising.Recheck:
+    """What the pass must look at, zone by zone (``raising.Recheck``)."""
+    full, groups = [], {}
+    for zone_id, mark in sorted(marks.items()):
+        if _needs_full_check(mark, as_of):
+            full.append(zone_id)
+        else:
+            key = ((as_of - mark.as_of).days, mark.changed_since)
+            groups.setdefault(key, []).append(zone_id)
+    # The days over at which a finding reaches a step or first exists: a stall, an overdue
+    # milestone, problem or letter reply at 1 (0 for the first step); a milestone's
+    # reminder at minus the reminder days.
+    steps = sorted(
+        {max(level.starts_at_days, 1) for level in ladder} | {1, -rules.milestone_reminder_days}
+    )
+    return raising.Recheck(
+        full_zones=full,
+        groups=[(zones, days, since) for (days, since), zones in groups.items()],
+        steps=steps,
+    )
+
+
+def _needs_full_check(mark: ScanMark, as_of: datetime.date) -> bool:
+    return (
+        mark.as_of is None
+        or mark.full_on is None
+        or mark.changed_since is None
+        or as_of < mark.as_of
+        or as_of - mark.full_on >= FULL_CHECK_EVERY
+        or mark.invalidations != mark.checked
+    )
+
+
+def _scan_marks_record(
+    marks: dict[int, ScanMark],
+    *,
+    as_of: datetime.date,
+    started: datetime.datetime,
+    recheck: raising.Recheck,
+) -> None:
+    """In the pass's transaction: the zones' findings are raised as of ``as_of`` for every
+    row written before ``started``, against the rules of the marks' count read then."""
+    full = set(recheck.full_zones)
+    for zone_id, mark in marks.items():
+        mark.as_of = as_of
+        mark.changed_since = started - UNCOMMITTED_MARGIN
+        mark.checked = mark.invalidations
+        if zone_id in full:
+            mark.full_on = as_of
+    ScanMark.objects.bulk_update(
+        sorted(marks.values(), key=lambda mark: mark.pk),
+        ["as_of", "changed_since", "checked", "full_on"],
+    )
+
+
+def scan_marks_invalidate(
+    *, zone_ids: list[int] | None = None, city_ids: list[int] | None = None
+) -> int:
+    """After a change the next pass cannot see in the rows it checks (a rule, the ladder, a
+    zone's category, the people who hear): the next pass of these zones, or of every zone
+    when neither is given, checks every finding."""
+    marks = ScanMark.objects.all()
+    if zone_ids is not None or city_ids is not None:
+        marks = marks.filter(Q(zone_id__in=zone_ids or []) | Q(zone__city_id__in=city_ids or []))
+    return marks.update(invalidations=F("invalidations") + 1)
 
 
 def _queue_sending() -> None:
@@ -272,7 +400,7 @@ def letter_reply_rows(projects, *, as_of: datetime.date):
         .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=as_of))
         .order_by()
         .values(
-            **finding_columns(as_of=as_of, pk="pk", since="reply_due_on"),
+            **finding_columns(as_of=as_of, pk="pk", since="reply_due_on", stamped=False),
             f_number=F("number"),
             f_due=F("reply_due_on"),
         )

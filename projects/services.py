@@ -335,7 +335,11 @@ def milestone_update(*, milestone: Milestone, by, **fields) -> Milestone:
         raise Invalid.on("name", MILESTONE_NAME_TAKEN)
     for field, value in fields.items():
         setattr(milestone, field, value)
-    return _store(milestone, update_fields=list(fields), duplicate=("name", MILESTONE_NAME_TAKEN))
+    return _store(
+        milestone,
+        update_fields=[*fields, "updated_at"],
+        duplicate=("name", MILESTONE_NAME_TAKEN),
+    )
 
 
 PROBLEM_RESOLUTION_FIELDS = ("status", "resolved_on", "resolution")
@@ -358,7 +362,7 @@ def problem_update(*, problem: Problem, by, **fields) -> Problem:
     _writable(Problem, fields, fixed=["project"])
     for field, value in fields.items():
         setattr(problem, field, value)
-    return _store(problem, update_fields=list(fields))
+    return _store(problem, update_fields=[*fields, "updated_at"])
 
 
 def problem_resolve(
@@ -380,7 +384,10 @@ def problem_resolve(
     except ValidationError as error:
         raise _invalid(error) from None
     claimed = Problem.objects.filter(pk=problem.pk, status=Problem.Status.OPEN).update(
-        status=problem.status, resolved_on=problem.resolved_on, resolution=problem.resolution
+        status=problem.status,
+        resolved_on=problem.resolved_on,
+        resolution=problem.resolution,
+        updated_at=timezone.now(),
     )
     if not claimed:
         raise Invalid.on("status", ALREADY_RESOLVED)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 
 from projects.models import Milestone, Problem
 from projects.selectors import DaysBetween, stalls
@@ -49,11 +50,14 @@ def _live_on(as_of: datetime.date, prefix: str = "") -> Q:
 # (``notifications.raising``) and a single project's re-check can read them as ``Finding``s.
 
 
-def finding_columns(*, as_of: datetime.date, pk: str, since: str) -> dict:
+def finding_columns(*, as_of: datetime.date, pk: str, since: str, stamped: bool = True) -> dict:
     """The columns every row of a project's ledger (milestone, problem, letter) brings to a
-    finding: its own pk, its project's id, zone, name, officer and leader, and the days from
-    its ``since`` date to ``as_of``."""
+    finding: its own pk, its project's id, zone, name, officer and leader, the days from its
+    ``since`` date to ``as_of`` (negative before it), and when it or its project last changed
+    (``stamped``: the row has an ``updated_at`` of its own)."""
+    changed = F("project__updated_at")
     return {
+        "f_changed": Greatest(F("updated_at"), changed) if stamped else changed,
         "f_pk": F(pk),
         "f_project": F("project_id"),
         "f_zone": F("project__zone_id"),
@@ -66,7 +70,7 @@ def finding_columns(*, as_of: datetime.date, pk: str, since: str) -> dict:
 
 def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
     """f_project, f_zone, f_name, f_officer, f_leader, f_rule (the stall kind), f_days,
-    f_since."""
+    f_since, f_changed (when the project last changed)."""
     return (
         stalls(projects, as_of=as_of)
         .order_by()
@@ -79,6 +83,7 @@ def stall_rows(projects: QuerySet, *, as_of: datetime.date) -> QuerySet:
             f_rule=F("stall_kind"),
             f_days=F("days_over"),
             f_since=F("since"),
+            f_changed=F("updated_at"),
         )
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,8 @@ class Milestone(PlainTextModel):
     planned_on = PlausibleDateField(_("planned on"))
     done_on = PlausibleDateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # When the row last changed: the scan re-checks what changed since its last pass.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = "project__zone", "project__zone__city"
@@ -89,6 +92,7 @@ class Problem(PlainTextModel):
     )
     resolved_on = PlausibleDateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = "project__zone", "project__zone__city"
