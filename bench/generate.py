@@ -544,11 +544,9 @@ def _enrollments(cursor, shape: Shape, state: dict) -> None:
 def _milestones(cursor, shape: Shape, state: dict) -> None:
     cursor.execute(
         """
-        INSERT INTO projects_milestone (project_id, name, planned_on, done_on, note, updated_at)
+        INSERT INTO projects_milestone (project_id, name, planned_on, done_on, note)
         SELECT m.id, s.name, (s.planned_on - make_interval(years => m.back))::date,
-               (s.done_on - make_interval(years => m.back))::date, '',
-               (coalesce(s.done_on, s.planned_on) - make_interval(years => m.back)
-                 - interval '30 days')::timestamptz
+               (s.done_on - make_interval(years => m.back))::date, ''
         FROM bench_map m JOIN bench_milestone s ON s.t = m.t
         """
     )
@@ -559,13 +557,11 @@ def _problems(cursor, shape: Shape, state: dict) -> None:
     cursor.execute(
         """
         INSERT INTO projects_problem (project_id, category, coordination_level, description, owner,
-                                      raised_on, deadline, status, resolved_on, resolution,
-                                      updated_at)
+                                      raised_on, deadline, status, resolved_on, resolution)
         SELECT m.id, s.category, s.coordination_level, s.description, s.owner,
                (s.raised_on - make_interval(years => m.back))::date,
                (s.deadline - make_interval(years => m.back))::date, s.status,
-               (s.resolved_on - make_interval(years => m.back))::date, s.resolution,
-               (coalesce(s.resolved_on, s.raised_on) - make_interval(years => m.back))::timestamptz
+               (s.resolved_on - make_interval(years => m.back))::date, s.resolution
         FROM bench_map m JOIN bench_problem s ON s.t = m.t
         """
     )

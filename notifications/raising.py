@@ -96,6 +96,19 @@ class Recheck:
         return " OR ".join(parts), params
 
 
+def zones_with_findings(*, sources: Sequence[tuple[int, QuerySet]], recheck: Recheck) -> set[int]:
+    """The zones holding a finding ``recheck`` asks about, in one statement."""
+    where, where_params = recheck.where()
+    selects, params = [], []
+    for _kind, rows in sources:
+        sql, row_params = rows.query.sql_with_params()
+        selects.append(f"SELECT s.f_zone FROM ({sql}) s WHERE {where}")
+        params += [*row_params, *where_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(selects), params)
+        return {zone for (zone,) in cursor.fetchall()}
+
+
 def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 

@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateField, Exists, F, Q, Value
+from django.db.models import Case, DateField, Exists, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -86,8 +86,46 @@ def scan(
         return _scan_pass(city_id=zone["city_id"], zone_id=zone["pk"], as_of=as_of)
     if full:
         scan_marks_invalidate()
-    cities = Zone.objects.order_by("city_id").values_list("city_id", flat=True).distinct()
+    as_of = as_of or timezone.localdate()
+    busy = scan_zones_to_check(as_of=as_of)
+    cities = (
+        Zone.objects.filter(pk__in=busy)
+        .order_by("city_id")
+        .values_list("city_id", flat=True)
+        .distinct()
+    )
     return sum(city_scan(city_id=city_id, as_of=as_of) for city_id in cities)
+
+
+def scan_zones_to_check(*, as_of: datetime.date) -> list[int]:
+    """The zones whose pass may raise something as of ``as_of``; the others' marks are moved
+    on here, so a national re-run that finds nothing new is one query over the country, not a
+    pass per city.
+
+    One statement asks which zones hold a finding their last pass left (``raising.Recheck``),
+    with every city's milestone reminder days at their largest (a zone it flags without need
+    only costs its pass). Zones due a full check are always checked.
+    """
+    started = timezone.now()
+    zone_ids = list(Zone.objects.order_by("pk").values_list("pk", flat=True))
+    marks = scan_marks_read(zone_ids)
+    ladder = EscalationLevel.objects.ladder()
+    reminder_days = max(
+        [
+            CityRules._meta.get_field("milestone_reminder_days").default,
+            *CityRules.objects.values_list("milestone_reminder_days", flat=True),
+        ]
+    )
+    recheck = _recheck(marks, as_of=as_of, ladder=ladder, reminder_days=reminder_days)
+    if recheck.everything:
+        return zone_ids
+    moved = raising.Recheck(full_zones=[], groups=recheck.groups, steps=recheck.steps)
+    sources = _finding_sources(Project.objects.all(), as_of=as_of, reminder_days=reminder_days)
+    busy = set(recheck.full_zones) | raising.zones_with_findings(sources=sources, recheck=moved)
+    quiet = {zone_id: mark for zone_id, mark in marks.items() if zone_id not in busy}
+    with transaction.atomic():
+        _scan_marks_record(quiet, as_of=as_of, started=started, recheck=moved)
+    return sorted(busy)
 
 
 def city_scan(*, city_id: int, as_of: datetime.date | None = None) -> int:
@@ -127,16 +165,9 @@ def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None
     marks = scan_marks_read(zone_ids)
     rules = CityRules.of(city_id)
     ladder = EscalationLevel.objects.ladder()
-    recheck = _recheck(marks, as_of=as_of, ladder=ladder, rules=rules)
-    sources = [
-        (raising.STALL, stall_rows(projects, as_of=as_of)),
-        (
-            raising.MILESTONE,
-            milestone_rows(projects, as_of=as_of, reminder_days=rules.milestone_reminder_days),
-        ),
-        (raising.PROBLEM, problem_rows(projects, as_of=as_of)),
-        (raising.LETTER_REPLY, letter_reply_rows(projects, as_of=as_of)),
-    ]
+    reminder_days = rules.milestone_reminder_days
+    recheck = _recheck(marks, as_of=as_of, ladder=ladder, reminder_days=reminder_days)
+    sources = _finding_sources(projects, as_of=as_of, reminder_days=reminder_days)
     with (
         transaction.atomic(),
         raising.Findings(sources=sources, as_of=as_of, recheck=recheck) as found,
@@ -146,6 +177,18 @@ def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None
             created = _raise(found, city_id=city_id, rules=rules, ladder=ladder)
         _scan_marks_record(marks, as_of=as_of, started=started, recheck=recheck)
     return created
+
+
+def _finding_sources(
+    projects, *, as_of: datetime.date, reminder_days: int
+) -> list[tuple[int, object]]:
+    """The finding rows of ``projects`` (``workflow.findings``, and the unanswered letters)."""
+    return [
+        (raising.STALL, stall_rows(projects, as_of=as_of)),
+        (raising.MILESTONE, milestone_rows(projects, as_of=as_of, reminder_days=reminder_days)),
+        (raising.PROBLEM, problem_rows(projects, as_of=as_of)),
+        (raising.LETTER_REPLY, letter_reply_rows(projects, as_of=as_of)),
+    ]
 
 
 def _raise(
@@ -218,7 +261,7 @@ def _recheck(
     *,
     as_of: datetime.date,
     ladder: list[EscalationLevel],
-    rules: CityRules,
+    reminder_days: int,
 ) -> raising.Recheck:
     """What the pass must look at, zone by zone (``raising.Recheck``)."""
     full, groups = [], {}
@@ -231,9 +274,7 @@ def _recheck(
     # The days over at which a finding reaches a step or first exists: a stall, an overdue
     # milestone, problem or letter reply at 1 (0 for the first step); a milestone's
     # reminder at minus the reminder days.
-    steps = sorted(
-        {max(level.starts_at_days, 1) for level in ladder} | {1, -rules.milestone_reminder_days}
-    )
+    steps = sorted({max(level.starts_at_days, 1) for level in ladder} | {1, -reminder_days})
     return raising.Recheck(
         full_zones=full,
         groups=[(zones, days, since) for (days, since), zones in groups.items()],
@@ -262,15 +303,26 @@ def _scan_marks_record(
     """In the pass's transaction: the zones' findings are raised as of ``as_of`` for every
     row written before ``started``, against the rules of the marks' count read then."""
     full = set(recheck.full_zones)
-    for zone_id, mark in marks.items():
-        mark.as_of = as_of
-        mark.changed_since = started - UNCOMMITTED_MARGIN
-        mark.checked = mark.invalidations
-        if zone_id in full:
-            mark.full_on = as_of
-    ScanMark.objects.bulk_update(
-        sorted(marks.values(), key=lambda mark: mark.pk),
-        ["as_of", "changed_since", "checked", "full_on"],
+    checked = {zone_id: mark.invalidations for zone_id, mark in marks.items()}
+    full_on = {
+        zone_id: as_of if zone_id in full else mark.full_on for zone_id, mark in marks.items()
+    }
+    # One statement (so two passes lock the rows in one order), with a CASE only where the
+    # zones differ.
+    ScanMark.objects.filter(zone_id__in=sorted(marks)).update(
+        as_of=as_of,
+        changed_since=started - UNCOMMITTED_MARGIN,
+        checked=_per_zone(checked, PositiveIntegerField()),
+        full_on=_per_zone(full_on, DateField()),
+    )
+
+
+def _per_zone(values: dict[int, object], field) -> object:
+    if len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return Case(
+        *(When(zone_id=zone_id, then=Value(value)) for zone_id, value in values.items()),
+        output_field=field,
     )
 
 
@@ -400,7 +452,7 @@ def letter_reply_rows(projects, *, as_of: datetime.date):
         .filter(Q(replied_on__isnull=True) | Q(replied_on__gt=as_of))
         .order_by()
         .values(
-            **finding_columns(as_of=as_of, pk="pk", since="reply_due_on", stamped=False),
+            **finding_columns(as_of=as_of, pk="pk", since="reply_due_on"),
             f_number=F("number"),
             f_due=F("reply_due_on"),
         )

@@ -9,17 +9,24 @@ import datetime
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.utils import timezone
 
-from notifications.services import deliveries_send_due, deliveries_sweep, zone_scan
-from projects.models import Zone
+from notifications.services import (
+    deliveries_send_due,
+    deliveries_sweep,
+    scan_zones_to_check,
+    zone_scan,
+)
 
 
 @shared_task
 def scan_task(as_of: str | None = None) -> int:
-    """Fan out: one task per zone, so a province or the country spreads over every worker."""
-    zone_ids = list(Zone.objects.order_by("pk").values_list("pk", flat=True))
+    """Fan out: one task per zone that may raise something (the others' marks move on here),
+    so a province or the country spreads over every worker; every zone as of the same day."""
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    zone_ids = scan_zones_to_check(as_of=day)
     for zone_id in zone_ids:
-        scan_zone_task.delay(zone_id, as_of)
+        scan_zone_task.delay(zone_id, day.isoformat())
     return len(zone_ids)
 
 

@@ -337,7 +337,7 @@ def milestone_update(*, milestone: Milestone, by, **fields) -> Milestone:
         setattr(milestone, field, value)
     return _store(
         milestone,
-        update_fields=[*fields, "updated_at"],
+        update_fields=list(fields),
         duplicate=("name", MILESTONE_NAME_TAKEN),
     )
 
@@ -362,7 +362,7 @@ def problem_update(*, problem: Problem, by, **fields) -> Problem:
     _writable(Problem, fields, fixed=["project"])
     for field, value in fields.items():
         setattr(problem, field, value)
-    return _store(problem, update_fields=[*fields, "updated_at"])
+    return _store(problem, update_fields=list(fields))
 
 
 def problem_resolve(
@@ -387,10 +387,10 @@ def problem_resolve(
         status=problem.status,
         resolved_on=problem.resolved_on,
         resolution=problem.resolution,
-        updated_at=timezone.now(),
     )
     if not claimed:
         raise Invalid.on("status", ALREADY_RESOLVED)
+    Project.objects.filter(pk=problem.project_id).touch()
     return problem
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import DateField, F, Q, QuerySet, Value
-from django.db.models.functions import Greatest
 
 from projects.models import Milestone, Problem
 from projects.selectors import DaysBetween, stalls
@@ -50,14 +49,13 @@ def _live_on(as_of: datetime.date, prefix: str = "") -> Q:
 # (``notifications.raising``) and a single project's re-check can read them as ``Finding``s.
 
 
-def finding_columns(*, as_of: datetime.date, pk: str, since: str, stamped: bool = True) -> dict:
+def finding_columns(*, as_of: datetime.date, pk: str, since: str) -> dict:
     """The columns every row of a project's ledger (milestone, problem, letter) brings to a
     finding: its own pk, its project's id, zone, name, officer and leader, the days from its
-    ``since`` date to ``as_of`` (negative before it), and when it or its project last changed
-    (``stamped``: the row has an ``updated_at`` of its own)."""
-    changed = F("project__updated_at")
+    ``since`` date to ``as_of`` (negative before it), and when its project last changed (a
+    milestone or problem saved marks its project changed)."""
     return {
-        "f_changed": Greatest(F("updated_at"), changed) if stamped else changed,
+        "f_changed": F("project__updated_at"),
         "f_pk": F(pk),
         "f_project": F("project_id"),
         "f_zone": F("project__zone_id"),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0003_beat_schedule'),
-        ('projects', '0006_updated_at_for_the_incremental_scan'),
+        ('projects', '0006_project_changed_since_the_last_scan'),
     ]
 
     operations = [

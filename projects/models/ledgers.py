@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,19 @@ from projects.models.scope import ScopedQuerySet
 from projects.models.text import PlainTextModel
 
 
-class Milestone(PlainTextModel):
+class ProjectLedgerRow(PlainTextModel):
+    """A row of a project's ledger that the scan reads: saving it marks the project changed,
+    so the scan's next pass re-checks the project (``ProjectQuerySet.touch``)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        Project.objects.filter(pk=self.project_id).touch()
+
+
+class Milestone(ProjectLedgerRow):
     """A planned date in the project's annual task list (年度任务清单)."""
 
     project = models.ForeignKey(
@@ -26,8 +37,6 @@ class Milestone(PlainTextModel):
     planned_on = PlausibleDateField(_("planned on"))
     done_on = PlausibleDateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # When the row last changed: the scan re-checks what changed since its last pass.
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = "project__zone", "project__zone__city"
@@ -55,7 +64,7 @@ class Milestone(PlainTextModel):
             raise ValidationError({"done_on": _("This date cannot be in the future.")})
 
 
-class Problem(PlainTextModel):
+class Problem(ProjectLedgerRow):
     """An obstacle on the problem ledger (问题台账), open until resolved (销号)."""
 
     class Category(models.TextChoices):
@@ -92,7 +101,6 @@ class Problem(PlainTextModel):
     )
     resolved_on = PlausibleDateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
     scope_zone, scope_city = "project__zone", "project__zone__city"

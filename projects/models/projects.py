@@ -34,7 +34,10 @@ from projects.stages import LIVE_STAGES, PREVIOUS_STAGE, STAGE_DATE_FIELD, Stage
 
 
 class ProjectQuerySet(ScopedQuerySet):
-    pass
+    def touch(self) -> int:
+        """Mark the projects changed now (``updated_at``): their ledger changed. The scan
+        re-checks the projects changed since its last pass (``notifications.ScanMark``)."""
+        return self.update(updated_at=timezone.now())
 
 
 def _role_may(name: str):
@@ -151,6 +154,9 @@ class Project(ConcurrentTransitionMixin, PlainTextModel):
             models.Index(fields=["stage", "signed_on"], name="project_stage_signed_on"),
             models.Index(fields=["stage", "started_on"], name="project_stage_started_on"),
             models.Index(fields=["stage", "producing_on"], name="project_stage_producing_on"),
+            # The scan's re-run: the projects (and so the ledgers) changed since a zone's last
+            # pass, without reading the others.
+            models.Index(fields=["updated_at"], name="project_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

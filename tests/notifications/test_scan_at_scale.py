@@ -36,6 +36,10 @@ FIRST_SCAN = {vendor: count + 1 for vendor, count in SCAN.items()}
 # A re-scan that finds nothing new (no row written since a quarter of an hour before the last
 # pass): the mark, the rules, ladder and thresholds, the empty temporary table, the mark moved on.
 RE_SCAN = {"sqlite": 11, "postgresql": 11}
+# A national re-run with nothing new, whatever the number of cities and zones: the plan (zones,
+# marks, ladder, reminder days), the question which zones hold anything new, the marks moved on
+# (in a savepoint), and the cities to pass (none).
+RE_RUN = {"sqlite": 9, "postgresql": 9}
 # The rows written within this of a pass are checked again by the next one.
 AFTER_THE_MARGIN = datetime.timedelta(minutes=16)
 
@@ -111,8 +115,9 @@ def test_every_zone_of_a_city_is_one_pass(
     findings_of_every_kind(3)
     make_project(zone=zone_b, signed_on=_days_ago(400))
 
-    # the zones' cities, then one pass over both zones (with the city's zones)
-    with django_assert_num_queries(FIRST_SCAN[connection.vendor] + 2):
+    # the plan (the zones, their marks read and created, the ladder, the cities' reminder
+    # days), the cities to pass, then one pass over both zones (reading the city's zones)
+    with django_assert_num_queries(SCAN[connection.vendor] + 7):
         created = scan(as_of=AS_OF)
 
     assert created == Alert.objects.count()
@@ -216,3 +221,25 @@ def test_an_email_goes_when_the_preference_says(findings_of_every_kind, officer,
     robot = Delivery.objects.filter(kind="wecom")
     findings = Alert.objects.values("project", "rule", "due_period", "level").distinct()
     assert robot.count() == findings.count()
+
+
+def test_a_national_re_run_that_finds_nothing_new_is_one_query_over_the_country(
+    findings_of_every_kind, make_project, zone_b, foreign_zone, django_assert_num_queries
+):
+    # given projects with findings in two cities, scanned a while ago
+    findings_of_every_kind(3)
+    make_project(zone=zone_b, signed_on=_days_ago(400))
+    make_project(zone=foreign_zone, signed_on=_days_ago(400))
+    with time_machine.travel(timezone.now() + AFTER_THE_MARGIN):
+        assert scan(as_of=AS_OF) > 0
+
+    # when the scan runs again: the zones, their marks, the ladder, the cities' reminder
+    # days, the one query asking which zones hold anything new, and the marks moved on
+    with (
+        time_machine.travel(timezone.now() + 2 * AFTER_THE_MARGIN),
+        django_assert_num_queries(RE_RUN[connection.vendor]),
+    ):
+        created = scan(as_of=AS_OF)
+
+    # then no city is passed over and nothing is created
+    assert created == 0

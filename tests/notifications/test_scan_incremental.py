@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from notifications.models import Alert, Interview, Letter, ScanMark
-from notifications.services import alert_acknowledge, scan, scan_marks_invalidate
+from notifications.services import alert_acknowledge, city_scan, scan, scan_marks_invalidate
 from projects.models import Problem, StallThreshold
 from projects.services import milestone_create, problem_create, problem_resolve
 from tests.conftest import TODAY
@@ -181,8 +181,8 @@ def test_a_rule_changed_while_a_pass_runs_makes_the_next_pass_check_everything(
 
     monkeypatch.setattr(CityRules, "of", staticmethod(rules_changed_meanwhile))
 
-    # when the pass ends
-    scan(as_of=TODAY)
+    # when the city's pass ends
+    city_scan(city_id=city.pk, as_of=TODAY)
 
     # then its mark does not claim the change was seen
     mark = ScanMark.objects.get(zone=zone_a)
