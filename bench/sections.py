@@ -44,7 +44,7 @@ def run_sql(sql: str, params=None) -> list:
         return cursor.fetchall() if cursor.description else []
 
 
-# The stalled set with the default thresholds as literals (DESIGN.md §4), as bench/scan.py's.
+# The stalled set with the default thresholds as literals (DESIGN.md §4).
 BARE_STALLS_WHERE = """
   ((p.stage = 'signed' AND (p.signed_on < %(d)s::date - 180
                             OR p.planned_start_on < %(d)s))

@@ -103,24 +103,22 @@ def scan_zones_to_check(*, as_of: datetime.date) -> list[int]:
     pass per city.
 
     One statement asks which zones hold a finding their last pass left (``raising.Recheck``),
-    with every city's milestone reminder days at their largest (a zone it flags without need
-    only costs its pass). Zones due a full check are always checked.
+    with the milestones of every city's reminder days, and the first day of each (a zone it
+    flags without need only costs its pass). Zones due a full check are always checked.
     """
     started = timezone.now()
     zone_ids = list(Zone.objects.order_by("pk").values_list("pk", flat=True))
     marks = scan_marks_read(zone_ids)
     ladder = EscalationLevel.objects.ladder()
-    reminder_days = max(
-        [
-            CityRules._meta.get_field("milestone_reminder_days").default,
-            *CityRules.objects.values_list("milestone_reminder_days", flat=True),
-        ]
-    )
+    reminder_days = {
+        CityRules._meta.get_field("milestone_reminder_days").default,
+        *CityRules.objects.values_list("milestone_reminder_days", flat=True),
+    }
     recheck = _recheck(marks, as_of=as_of, ladder=ladder, reminder_days=reminder_days)
     if recheck.everything:
         return zone_ids
     moved = raising.Recheck(full_zones=[], groups=recheck.groups, steps=recheck.steps)
-    sources = _finding_sources(Project.objects.all(), as_of=as_of, reminder_days=reminder_days)
+    sources = _finding_sources(Project.objects.all(), as_of=as_of, reminder_days=max(reminder_days))
     busy = set(recheck.full_zones) | raising.zones_with_findings(sources=sources, recheck=moved)
     quiet = {zone_id: mark for zone_id, mark in marks.items() if zone_id not in busy}
     with transaction.atomic():
@@ -166,7 +164,7 @@ def _scan_pass(*, city_id: int, zone_id: int | None, as_of: datetime.date | None
     rules = CityRules.of(city_id)
     ladder = EscalationLevel.objects.ladder()
     reminder_days = rules.milestone_reminder_days
-    recheck = _recheck(marks, as_of=as_of, ladder=ladder, reminder_days=reminder_days)
+    recheck = _recheck(marks, as_of=as_of, ladder=ladder, reminder_days={reminder_days})
     sources = _finding_sources(projects, as_of=as_of, reminder_days=reminder_days)
     with (
         transaction.atomic(),
@@ -261,7 +259,7 @@ def _recheck(
     *,
     as_of: datetime.date,
     ladder: list[EscalationLevel],
-    reminder_days: int,
+    reminder_days: set[int],
 ) -> raising.Recheck:
     """What the pass must look at, zone by zone (``raising.Recheck``)."""
     full, groups = [], {}
@@ -273,8 +271,10 @@ def _recheck(
             groups.setdefault(key, []).append(zone_id)
     # The days over at which a finding reaches a step or first exists: a stall, an overdue
     # milestone, problem or letter reply at 1 (0 for the first step); a milestone's
-    # reminder at minus the reminder days.
-    steps = sorted({max(level.starts_at_days, 1) for level in ladder} | {1, -reminder_days})
+    # reminder at minus the reminder days (of each city the pass covers).
+    steps = sorted(
+        {max(level.starts_at_days, 1) for level in ladder} | {1} | {-days for days in reminder_days}
+    )
     return raising.Recheck(
         full_zones=full,
         groups=[(zones, days, since) for (days, since), zones in groups.items()],

@@ -103,6 +103,20 @@ def test_a_milestone_coming_into_its_reminder_days_is_raised(stalled, officer, c
     _everything_checked_finds_nothing_more(_day(3))
 
 
+def test_a_milestone_comes_into_its_own_city_s_reminder_days_whatever_other_cities_choose(
+    stalled, officer, other_city, clock
+):
+    CityRules.objects.create(city=other_city, milestone_reminder_days=14)
+    milestone_create(project=stalled, by=officer, name="环评批复", planned_on=_day(10))
+    clock()
+    scan(as_of=TODAY)
+    clock()
+
+    scan(as_of=_day(3))  # 7 days ahead: this city's (default) reminder
+
+    assert _levels(stalled, "milestone_due") == {"reminder"}
+
+
 def test_a_row_written_after_a_pass_is_seen_by_the_next_on_the_same_day(stalled, officer, clock):
     scan(as_of=TODAY)
     clock()
