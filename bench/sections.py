@@ -150,6 +150,13 @@ def scan_section(ctx: Context) -> list[Figure]:
             if ctx.scan_budget and time.perf_counter() - passing > ctx.scan_budget:
                 break
         passes = (time.perf_counter() - passing) * (len(to_pass) / done if done else 1)
+        # The cities the budget cut are passed all the same, untimed: each pass moves its
+        # zones' marks on, and the next figure must start from what a whole scan leaves.
+        rest = to_pass[done:]
+        for city_id in ctx.progress(
+            rest, desc=f"{label} (rest, untimed)", unit="city", leave=False
+        ):
+            city_scan(as_of=as_of, city_id=city_id)
         return planned + passes, created, done, len(to_pass)
 
     first, created, first_done, first_cities = full_scan("scan, first run")
