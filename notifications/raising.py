@@ -84,13 +84,18 @@ class Recheck:
             parts.append(f"s.f_zone IN ({placeholders})")
             params += zones
         for zones, days, changed_since in self.groups:
-            placeholders, zone_params = _in(zones)
             moved = ["s.f_changed >= %s"]
             moved_params = [connection.ops.adapt_datetimefield_value(changed_since)]
             if days > 0:
                 for step in self.steps:
                     moved.append("(s.f_days >= %s AND s.f_days < %s)")
                     moved_params += [step, step + days]
+            if not self.full_zones and len(self.groups) == 1:
+                # Every zone in one group: no list of them to test each row against.
+                parts.append(f"({' OR '.join(moved)})")
+                params += moved_params
+                continue
+            placeholders, zone_params = _in(zones)
             parts.append(f"(s.f_zone IN ({placeholders}) AND ({' OR '.join(moved)}))")
             params += [*zone_params, *moved_params]
         return " OR ".join(parts), params

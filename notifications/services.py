@@ -262,13 +262,16 @@ def _recheck(
     reminder_days: set[int],
 ) -> raising.Recheck:
     """What the pass must look at, zone by zone (``raising.Recheck``)."""
-    full, groups = [], {}
+    full, groups, since = [], {}, {}
     for zone_id, mark in sorted(marks.items()):
         if _needs_full_check(mark, as_of):
             full.append(zone_id)
-        else:
-            key = ((as_of - mark.as_of).days, mark.changed_since)
-            groups.setdefault(key, []).append(zone_id)
+            continue
+        # Zones whose last pass was as many days ago share one condition, with the earliest
+        # of their passes' starts (a few minutes apart at most: a few rows more to look at).
+        days = (as_of - mark.as_of).days
+        groups.setdefault(days, []).append(zone_id)
+        since[days] = min(since.get(days, mark.changed_since), mark.changed_since)
     # The days over at which a finding reaches a step or first exists: a stall, an overdue
     # milestone, problem or letter reply at 1 (0 for the first step); a milestone's
     # reminder at minus the reminder days (of each city the pass covers).
@@ -277,7 +280,7 @@ def _recheck(
     )
     return raising.Recheck(
         full_zones=full,
-        groups=[(zones, days, since) for (days, since), zones in groups.items()],
+        groups=[(zones, days, since[days]) for days, zones in groups.items()],
         steps=steps,
     )
 
