@@ -14,7 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +33,15 @@ from projects.errors import (
     VersionConflict,
 )
 from projects.guards import output_reached_or_confirmed
-from projects.models import Project
-from projects.stages import FORWARD_STAGES, PREVIOUS_STAGE, TRANSITION_FIELDS, Stage, Transition
+from projects.models import Project, Zone
+from projects.stages import (
+    FORWARD_STAGES,
+    PREVIOUS_STAGE,
+    STAGE_DATE_FIELD,
+    TRANSITION_FIELDS,
+    Stage,
+    Transition,
+)
 from workflow.models import TransitionLog
 from workflow.signals import project_transitioned, projects_transitioned
 
@@ -111,40 +121,170 @@ def project_transition(
 
     try:
         with transaction.atomic():
-            # Scope and lock in one query, with the zone and leader the answer shows (only the
-            # project's row is locked); refusals keep their order: 404, 403, 400, 409.
-            locked = (
-                Project.objects.restrict(by)
-                .select_related("zone", "leader")
-                .select_for_update(of=("self",))
-                .filter(pk=project_id)
-                .first()
+            # The usual move is one UPDATE; whatever it does not take, the locked path decides.
+            arguments = {
+                "by": by,
+                "effective_on": effective_on,
+                "note": note,
+                "version": version,
+                "confirmed": confirmed,
+            }
+            moved, source = _compare_and_set(project_id, spec, **arguments) or _lock_and_move(
+                project_id, spec, **arguments
             )
-            if locked is None:
-                raise NotFound(_("No such project."))
-            _may_take(by, spec)
-            _validate_input(spec, effective_on, note)
-            if version is not None and locked.version != version:
-                raise VersionConflict()
-            reason = _why_not_from_stage(locked, spec)
-            if reason:
-                raise TransitionNotAllowed(reason)
-            _validate_order(locked, effective_on)
-            source = locked.stage
-            _apply(locked, spec, effective_on=effective_on, note=note, confirmed=confirmed)
             TransitionLog.objects.create(
-                project=locked,
+                project=moved,
                 transition=name,
                 source=source,
-                target=locked.stage,
+                target=moved.stage,
                 effective_on=effective_on,
                 by=by if getattr(by, "pk", None) else None,
                 note=note,
             )
-            project_transitioned.send(sender=Project, project=locked, name=name)
+            project_transitioned.send(sender=Project, project=moved, name=name)
     except ConcurrentTransition:
         raise VersionConflict() from None
-    return locked
+    return moved
+
+
+def _lock_and_move(
+    project_id: int, spec: TransitionSpec, *, by, effective_on, note: str, version, confirmed: bool
+) -> tuple[Project, Stage]:
+    """Every check, in the order of the refusals (404, 403, 400, 409), on the locked row; the
+    moved project and the stage it left."""
+    # Scope and lock in one query, with the zone and leader the answer shows (only the project's
+    # row is locked).
+    locked = (
+        Project.objects.restrict(by)
+        .select_related("zone", "leader")
+        .select_for_update(of=("self",))
+        .filter(pk=project_id)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("No such project."))
+    _may_take(by, spec)
+    _validate_input(spec, effective_on, note)
+    if version is not None and locked.version != version:
+        raise VersionConflict()
+    reason = _why_not_from_stage(locked, spec)
+    if reason:
+        raise TransitionNotAllowed(reason)
+    _validate_order(locked, effective_on)
+    source = locked.stage
+    _apply(locked, spec, effective_on=effective_on, note=note, confirmed=confirmed)
+    return locked, source
+
+
+def _compare_and_set(
+    project_id: int, spec: TransitionSpec, *, by, effective_on, note: str, version, confirmed: bool
+) -> tuple[Project, Stage] | None:
+    """A forward move in one statement: the row is updated only where every check
+    ``_lock_and_move`` makes on it holds (scope, stage, version, the date not before the stage
+    began), and returned with the zone's code and the leader's name for the answer.
+
+    None when the row did not match, or when the role or the input is refused: nothing was
+    written, and ``_lock_and_move`` gives the refusal (or, should the row have changed since,
+    makes the move). The conditions are on the updated row itself, so PostgreSQL checks them
+    again on the row a concurrent transition left: the loser matches nothing.
+    """
+    if (
+        spec.requires is None
+        or not may_take_transition(by, spec.name)
+        or _input_errors(spec, effective_on, note)
+    ):
+        return None
+    source = spec.requires
+    entered_on = STAGE_DATE_FIELD[source]
+    rows = Project.objects.filter(
+        Q(**{f"{entered_on}__isnull": True}) | Q(**{f"{entered_on}__lte": effective_on}),
+        pk=project_id,
+        stage=source,
+        # A project is in the scope its zone is in: a subquery on zones, no join on the row.
+        zone__in=Zone.objects.restrict(by),
+    )
+    if version is not None:
+        rows = rows.filter(version=version)
+    moved = _update_returning(
+        rows,
+        {
+            "stage": _ORDER[_ORDER.index(source) + 1],
+            spec.date_field: effective_on,
+            "updated_at": timezone.now(),
+        },
+    )
+    if moved is None:
+        return None
+    # The guards, as ``_move`` runs them, on the moved row: a refusal rolls the update back.
+    moved.target_confirmed = confirmed
+    for condition in getattr(Project, spec.name)._django_fsm.get_transition(source).conditions:
+        if not condition(moved):
+            raise TransitionNotAllowed(condition.refusal)
+    return moved, source
+
+
+def _update_returning(rows: QuerySet, values: dict) -> Project | None:
+    """``rows.update(**values)`` bumping the version, for one row of a query without joins: the
+    updated project, its zone (code) and leader (username) attached, or None."""
+    meta, quote = Project._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+    fields = [meta.get_field(name) for name in values]
+    version = quote(meta.get_field("version").column)
+    try:
+        where, where_params = rows.query.get_compiler(connection=connection).compile(
+            rows.query.where
+        )
+    except EmptyResultSet:  # a condition nothing can meet, such as an id beyond 64 bits
+        return None
+    zone, user = Zone._meta, get_user_model()._meta
+    sql = (
+        f"UPDATE {table} SET "
+        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        + f", {version} = {version} + 1 WHERE {where} RETURNING "
+        + ", ".join(quote(field.column) for field in meta.concrete_fields)
+        + f", (SELECT {quote(zone.get_field('code').column)} FROM {quote(zone.db_table)}"
+        + f" WHERE {quote(zone.db_table)}.{quote(zone.pk.column)}"
+        + f" = {table}.{quote(meta.get_field('zone').column)})"
+        + f", (SELECT {quote(user.get_field('username').column)} FROM {quote(user.db_table)}"
+        + f" WHERE {quote(user.db_table)}.{quote(user.pk.column)}"
+        + f" = {table}.{quote(meta.get_field('leader').column)})"
+    )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *columns, zone_code, leader_username = row
+    project = Project.from_db(
+        connection.alias,
+        [field.attname for field in meta.concrete_fields],
+        [
+            _from_db_value(field, value)
+            for field, value in zip(meta.concrete_fields, columns, strict=True)
+        ],
+    )
+    project.zone = Zone.from_db(connection.alias, ["id", "code"], [project.zone_id, zone_code])
+    if project.leader_id is not None:
+        project.leader = get_user_model().from_db(
+            connection.alias, ["id", "username"], [project.leader_id, leader_username]
+        )
+    return project
+
+
+def _from_db_value(field: Field, value):
+    """A column's value as the ORM would have read it (SQLite gives dates and decimals as
+    text)."""
+    column = field.get_col(Project._meta.db_table)
+    for convert in [
+        *connection.ops.get_db_converters(column),
+        *field.get_db_converters(connection),
+    ]:
+        value = convert(value, column, connection)
+    return value
 
 
 @dataclass(frozen=True)
@@ -319,6 +459,13 @@ def transition_options(*, project: Project, user) -> list[TransitionOption]:
 
 
 def _validate_input(spec: TransitionSpec, effective_on, note: str) -> None:
+    errors = _input_errors(spec, effective_on, note)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise Invalid(first, errors=errors)
+
+
+def _input_errors(spec: TransitionSpec, effective_on, note: str) -> dict[str, list]:
     errors: dict[str, list] = {}
     if not isinstance(effective_on, datetime.date):
         errors["effective_on"] = [_("Give the date it happened (YYYY-MM-DD).")]
@@ -326,9 +473,7 @@ def _validate_input(spec: TransitionSpec, effective_on, note: str) -> None:
         errors["effective_on"] = [_("The date cannot be in the future.")]
     if spec.note_required and not note:
         errors["note"] = [_("A reason is required for this transition.")]
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise Invalid(first, errors=errors)
+    return errors
 
 
 def _validate_order(project: Project, effective_on: datetime.date) -> None:

@@ -104,3 +104,29 @@ def test_different_transitions_at_once_leave_one_consistent_result(
     log = TransitionLog.objects.get(project=project)
     assert log.target == project.stage
     assert project.version == version + 1
+
+
+@pytest.mark.parametrize("callers", [2, 6])
+def test_officers_and_the_city_supervisor_at_once_one_wins_the_others_are_told_why(
+    make_project, officer, zone_leader, supervisor, callers
+):
+    # given a signed project, and people of the zone and of the city (whose scope is a subquery
+    # on the city's zones) who all start it at the same moment, without a version
+    project = make_project(Stage.SIGNED)
+    people = [officer, zone_leader, supervisor]
+
+    outcomes = _race(
+        callers,
+        lambda i: project_transition(
+            project=project.pk, name="start", by=people[i % 3], effective_on=ON
+        ),
+    )
+
+    # then one moved it, each other one was refused from the stage it found, and one row logged
+    assert sum(isinstance(o, Project) for o in outcomes) == 1, outcomes
+    refused = [o for o in outcomes if isinstance(o, TransitionNotAllowed)]
+    assert len(refused) == callers - 1, outcomes
+    assert {str(o) for o in refused} == {"项目已开工。"}
+    project.refresh_from_db()
+    assert (project.stage, project.version) == (Stage.STARTED, 2)
+    assert TransitionLog.objects.filter(project=project).count() == 1

@@ -94,10 +94,12 @@ class TransitionView(APIView):
             errors = {field: [str(m) for m in messages] for field, messages in body.errors.items()}
             raise Invalid(next(iter(errors.values()))[0], errors=errors)
         project = project_transition(project=pk, name=name, by=request.user, **body.validated_data)
-        # The answer is the locked row (zone and leader came with it); only the enrollments,
-        # which a transition never changes, are read, after the row lock is released.
+        # The answer is the moved row (zone and leader came with it); only the enrollments,
+        # which a transition never changes, are read, after the row lock is released. Without
+        # the request the serializer skips the scoped choices of zone and leader, which only
+        # input needs.
         prefetch_related_objects([project], "enrollments")
-        return Response(ProjectSerializer(project, context={"request": request}).data)
+        return Response(ProjectSerializer(project).data)
 
 
 class HistoryView(generics.ListAPIView):
