@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from notifications.models import Alert, Delivery, Preference
+from notifications.models import Alert, Delivery, Interview, Preference
 from notifications.services import (
     deliveries_send_due,
     deliveries_sweep,
@@ -101,6 +101,29 @@ def test_a_project_that_starts_before_delivery_sends_nothing(
     assert Delivery.objects.get().status == "cancelled"
     assert deliveries_send_due() == 0
     assert mail.outbox == []
+
+
+def test_a_project_that_starts_leaves_the_interview_list_though_no_delivery_waits(
+    stalled_project, supervisor, django_capture_on_commit_callbacks
+):
+    # given the project on the interview list for its stall, and nothing in the outbox
+    interview = Interview.objects.create(
+        project=stalled_project,
+        zone=stalled_project.zone,
+        rule=Alert.Rule.SIGNED_NOT_STARTED,
+        due_period=stalled_project.signed_on.isoformat(),
+        since=stalled_project.signed_on,
+        days_over=95,
+        listed_on=AS_OF - datetime.timedelta(days=1),
+    )
+
+    # when it starts
+    with django_capture_on_commit_callbacks(execute=True):
+        project_transition(project=stalled_project, name="start", by=supervisor, effective_on=AS_OF)
+
+    # then the check after the commit found the open interview, and closed it
+    interview.refresh_from_db()
+    assert interview.closed_on == AS_OF
 
 
 def test_projects_moved_together_cancel_the_deliveries_of_those_that_moved_with_one_hook(
