@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
-from django.db.models import Field, Q, QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -195,11 +195,11 @@ def _compare_and_set(
     ):
         return None
     source = spec.requires
-    entered_on = STAGE_DATE_FIELD[source]
     rows = Project.objects.filter(
-        Q(**{f"{entered_on}__isnull": True}) | Q(**{f"{entered_on}__lte": effective_on}),
         pk=project_id,
         stage=source,
+        # The date the stage began, which the database holds for a project at that stage.
+        **{f"{STAGE_DATE_FIELD[source]}__lte": effective_on},
         # A project is in the scope its zone is in: a subquery on zones, no join on the row.
         zone__in=Zone.objects.restrict(by),
     )
