@@ -1,8 +1,8 @@
 """Moving a project through its stages: the one machinery every caller uses.
 
 Admin actions, the API and pages call ``project_transition``; it checks scope, role, dates and
-guards, then changes the stage and writes the log row in one database transaction with the
-project row locked. The ledger import, which moves thousands of projects at once, calls
+guards, then changes the stage and writes the log row in one database transaction: a forward move
+as one compare-and-set UPDATE, anything that does not match it with the project row locked. The ledger import, which moves thousands of projects at once, calls
 ``projects_transition_many``: the same checks and guards on each move, the rows locked together
 in primary-key order, the projects and log rows written in bulk.
 """
