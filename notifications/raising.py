@@ -33,7 +33,7 @@ from notifications.models import (
     LetterSequence,
     Preference,
 )
-from projects.models import Membership, Project
+from projects.models import Membership
 from workflow.findings import SUBJECT_LENGTH
 from workflow.models import Rule
 
@@ -476,7 +476,9 @@ def create_deliveries(
     """The outbox rows of the alerts stamped ``token``: an e-mail per alert whose recipient has
     an address and wants it, at the time their preference says (``digest_at`` for a digest, the
     matching quiet hours' end, else now); a robot message per finding and level for each enabled
-    robot of the project's zone or of the city, from its minimum level."""
+    robot of the project's zone or of the city, from its minimum level. Inside the pass: the
+    project's zone comes from the pass's findings table, not from the projects (whose whole
+    table the planner would hash, misjudging how few alerts a token holds)."""
     ops = connection.ops
     when = ["CASE WHEN pr.id IS NULL THEN %s WHEN pr.daily_digest THEN %s"]
     when_params = [ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(digest_at)]
@@ -518,8 +520,9 @@ def create_deliveries(
     robots = _run(
         columns + f"SELECT g.alert_id, ch.kind, ch.id, {key}, %s, 0, %s, NULL, '', NULL, '', %s "
         "FROM (SELECT MIN(a.id) AS alert_id, a.project_id, a.rule, a.due_period, a.level, "
-        f"p.zone_id FROM {alert} a JOIN {_table(Project)} p ON p.id = a.project_id "
-        "WHERE a.scan = %s GROUP BY a.project_id, a.rule, a.due_period, a.level, p.zone_id) g "
+        f"f.zone_id FROM {alert} a JOIN {TABLE} f ON f.project_id = a.project_id "
+        "AND f.rule = a.rule AND f.due_period = a.due_period "
+        "WHERE a.scan = %s GROUP BY a.project_id, a.rule, a.due_period, a.level, f.zone_id) g "
         f"JOIN {_table(Channel)} ch ON ch.enabled AND (ch.zone_id = g.zone_id OR ch.city_id = %s) "
         f"WHERE {alert_rank} >= {robot_rank} ORDER BY g.alert_id, ch.id ON CONFLICT DO NOTHING",
         [
