@@ -25,7 +25,7 @@ from projects.forms import (
     filter_errors,
 )
 from projects.models import Milestone, Problem, ProgressReport, Project, Stage
-from projects.selectors import STALL_LABEL, overdue_problem_exists, stalls, with_stall
+from projects.selectors import STALL_LABEL, stalls, with_stall
 from projects.services import (
     milestone_create,
     milestone_update,
@@ -55,10 +55,7 @@ def project_list(request):
     )
     total = sum(counts.values())
     table = ProjectTable(
-        with_stall(projects, as_of=today)
-        .select_related("zone")
-        .annotate(has_overdue_problem=overdue_problem_exists(today))
-        .order_by("-signed_on", "-pk"),
+        with_stall(projects, as_of=today).select_related("zone").order_by("-signed_on", "-pk"),
         as_of=today,
     )
     # The paginator would count the rows again; the stage counts add up to the number.
