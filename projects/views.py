@@ -25,7 +25,7 @@ from projects.forms import (
     filter_errors,
 )
 from projects.models import Milestone, Problem, ProgressReport, Project, Stage
-from projects.selectors import STALL_LABEL, stalls, with_stall
+from projects.selectors import STALL_LABEL, stall_page_rows, with_stall
 from projects.services import (
     milestone_create,
     milestone_update,
@@ -91,7 +91,7 @@ def stall_list(request):
         kind = form.cleaned_data["kind"] or None
     elif form.is_bound:
         projects = projects.none()
-    rows = stalls(projects, as_of=today, kind=kind).select_related("zone", "leader")
+    rows = stall_page_rows(projects, as_of=today, kind=kind)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = [
         {
