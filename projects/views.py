@@ -54,8 +54,11 @@ def project_list(request):
         **{stage: Count("pk", filter=Q(stage=stage)) for stage in Stage.values}
     )
     total = sum(counts.values())
+    # ?stalled= has annotated the rows with the stall already (the same rule, as of today).
+    if "days_over" not in projects.query.annotations:
+        projects = with_stall(projects, as_of=today)
     table = ProjectTable(
-        with_stall(projects, as_of=today).select_related("zone").order_by("-signed_on", "-pk"),
+        projects.select_related("zone").order_by("-signed_on", "-pk"),
         as_of=today,
     )
     # The paginator would count the rows again; the stage counts add up to the number.
