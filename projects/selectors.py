@@ -266,7 +266,7 @@ def overdue_problem_exists(as_of: datetime.date) -> Exists:
     return Exists(Problem.objects.filter(problem_overdue_q(as_of=as_of), project=OuterRef("pk")))
 
 
-def with_overdue_problem(project_ids: list[int], *, as_of: datetime.date) -> set[int]:
+def projects_with_overdue_problem(project_ids: list[int], *, as_of: datetime.date) -> set[int]:
     """Those of ``project_ids`` with an open problem past its deadline, for ``traffic_light``
     on a page of rows. ``overdue_problem_exists`` in the page's query is planned, once a scope
     holds a few hundred projects, as a hash of every such problem in the country."""

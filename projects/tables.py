@@ -9,7 +9,7 @@ from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
 from projects.models import Project
-from projects.selectors import traffic_light, with_overdue_problem
+from projects.selectors import projects_with_overdue_problem, traffic_light
 
 # Columns a phone does without; the name, stage and light stay.
 _WIDE_ONLY = {
@@ -95,7 +95,9 @@ class ProjectTable(tables.Table):
             for column in self.columns
         ]
         rows = list(self.paginated_rows)
-        self.overdue = with_overdue_problem([row.record.pk for row in rows], as_of=self.as_of)
+        self.overdue = projects_with_overdue_problem(
+            [row.record.pk for row in rows], as_of=self.as_of
+        )
         return [
             (
                 row.attrs.as_html(),
