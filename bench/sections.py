@@ -351,7 +351,7 @@ def _request_beside_sql(
 
 def stalls_section(ctx: Context) -> list[Figure]:
     from projects.models import Project
-    from projects.selectors import stalls
+    from projects.selectors import stall_page_rows
 
     supervisor = _client(SUPERVISOR)
     figures = [
@@ -369,7 +369,7 @@ def stalls_section(ctx: Context) -> list[Figure]:
     projects = Project.objects.filter(zone__city__province=PROVINCE)
 
     def province_page() -> None:
-        list(stalls(projects, as_of=ctx.today).select_related("zone", "leader")[:50])
+        list(stall_page_rows(projects, as_of=ctx.today)[:50])
 
     product = timings(province_page, max(ctx.repeat, 10))
     sql = bare_stalls_page("c.province = %(province)s")
@@ -379,7 +379,7 @@ def stalls_section(ctx: Context) -> list[Figure]:
     figures.append(
         beside(
             "stalls.province",
-            "first 50 stalls of a province (projects.selectors.stalls, as the API pages it)",
+            "first 50 stalls of a province (projects.selectors.stall_page_rows, as the API pages it)",
             product,
             bare,
             "the bare SQL page",

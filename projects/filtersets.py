@@ -27,7 +27,9 @@ class IdFilter(django_filters.NumberFilter):
 class ProjectFilterSet(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__code", label=_("zone code"))
     city = django_filters.CharFilter(field_name="zone__city__name", label=_("city"))
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    # A column of the project itself: no join to repeat a row, so no DISTINCT (django-filter's
+    # default for a multiple choice), which would sort and count every column of the scope.
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False)
     activity = IdFilter(field_name="enrollments__activity", label=_("activity"), distinct=True)
     kind = django_filters.ChoiceFilter(
         field_name="enrollments__kind", choices=Enrollment.Kind.choices, label=_("batch")

@@ -209,6 +209,27 @@ def stalls(projects: QuerySet, *, as_of: datetime.date, kind: str | None = None)
     return rows.order_by("-days_over", "pk")
 
 
+def stall_page_rows(
+    projects: QuerySet, *, as_of: datetime.date, kind: str | None = None
+) -> QuerySet:
+    """``stalls`` as the 三未 endpoint and page list it: with the zone and the leader, and only
+    the columns they show. The database sorts a city's every stalled row to find a page, and
+    a project's thirty-odd columns made that sort spill to disk."""
+    return (
+        stalls(projects, as_of=as_of, kind=kind)
+        .select_related("zone", "leader")
+        .only(
+            "name",
+            "stage",
+            "zone__code",
+            "zone__name",
+            "leader__username",
+            "leader__first_name",
+            "leader__last_name",
+        )
+    )
+
+
 def problem_overdue_q(*, as_of: datetime.date) -> Q:
     """A problem still open after its deadline (限时解决) as of a date."""
     return Q(status="open", deadline__lt=as_of)
@@ -243,6 +264,17 @@ class Light:
 def overdue_problem_exists(as_of: datetime.date) -> Exists:
     """Annotation for ``traffic_light``: the project has an open problem past its deadline."""
     return Exists(Problem.objects.filter(problem_overdue_q(as_of=as_of), project=OuterRef("pk")))
+
+
+def projects_with_overdue_problem(project_ids: list[int], *, as_of: datetime.date) -> set[int]:
+    """Those of ``project_ids`` with an open problem past its deadline, for ``traffic_light``
+    on a page of rows. ``overdue_problem_exists`` in the page's query is planned, once a scope
+    holds a few hundred projects, as a hash of every such problem in the country."""
+    return set(
+        Problem.objects.filter(
+            problem_overdue_q(as_of=as_of), project_id__in=project_ids
+        ).values_list("project_id", flat=True)
+    )
 
 
 def traffic_light(

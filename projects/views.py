@@ -25,7 +25,7 @@ from projects.forms import (
     filter_errors,
 )
 from projects.models import Milestone, Problem, ProgressReport, Project, Stage
-from projects.selectors import STALL_LABEL, overdue_problem_exists, stalls, with_stall
+from projects.selectors import STALL_LABEL, stall_page_rows, with_stall
 from projects.services import (
     milestone_create,
     milestone_update,
@@ -54,11 +54,11 @@ def project_list(request):
         **{stage: Count("pk", filter=Q(stage=stage)) for stage in Stage.values}
     )
     total = sum(counts.values())
+    # ?stalled= has annotated the rows with the stall already (the same rule, as of today).
+    if "days_over" not in projects.query.annotations:
+        projects = with_stall(projects, as_of=today)
     table = ProjectTable(
-        with_stall(projects, as_of=today)
-        .select_related("zone")
-        .annotate(has_overdue_problem=overdue_problem_exists(today))
-        .order_by("-signed_on", "-pk"),
+        projects.select_related("zone").order_by("-signed_on", "-pk"),
         as_of=today,
     )
     # The paginator would count the rows again; the stage counts add up to the number.
@@ -94,7 +94,7 @@ def stall_list(request):
         kind = form.cleaned_data["kind"] or None
     elif form.is_bound:
         projects = projects.none()
-    rows = stalls(projects, as_of=today, kind=kind).select_related("zone", "leader")
+    rows = stall_page_rows(projects, as_of=today, kind=kind)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = [
         {

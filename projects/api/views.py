@@ -19,6 +19,8 @@ from projects.api.serializers import (
     ProgressReportSerializer,
     ProjectSerializer,
     ZoneSerializer,
+    project_list_shapes,
+    project_list_values,
 )
 from projects.filtersets import ProblemFilterSet, ProjectFilterSet
 from projects.models import Activity, Enrollment, Milestone, Problem, ProgressReport, Project, Zone
@@ -90,6 +92,12 @@ class ProjectViewSet(
             .prefetch_related("enrollments")
             .order_by("-signed_on", "-id")
         )
+
+    def list(self, request, *args, **kwargs):
+        """The page read as values and shaped as the serializer would (``project_list_shapes``)."""
+        projects = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(project_list_values(projects))
+        return self.get_paginated_response(project_list_shapes(page))
 
     def perform_create(self, serializer):
         serializer.instance = services.project_create(

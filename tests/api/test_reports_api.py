@@ -163,6 +163,19 @@ class TestStalls:
 
         assert api(officer_b).get("/api/v1/stalls/").json()["count"] == 0
 
+    def test_the_stalls_query_count_does_not_grow_with_rows(
+        self, api, supervisor, make_project, django_assert_num_queries
+    ):
+        for _ in range(30):
+            make_project(Stage.SIGNED, signed_on="2024-01-02")
+        client = api(supervisor)
+
+        # the token with its user, the stall thresholds, the count, the page with zones and leaders
+        with django_assert_num_queries(4):
+            body = client.get("/api/v1/stalls/").json()
+
+        assert body["count"] == 30
+
     def test_an_unknown_kind_is_400(self, api, supervisor):
         response = api(supervisor).get("/api/v1/stalls/", {"kind": "sleeping"})
 

@@ -59,3 +59,18 @@ def test_an_unknown_zone_or_kind_lists_nothing_rather_than_failing(client, super
 
     assert response.status_code == 200
     assert "没有三未项目。" in response.content.decode()
+
+
+def test_the_stalls_page_query_count_does_not_grow_with_rows(
+    client, supervisor, make_project, django_assert_num_queries
+):
+    for number in range(30):
+        make_project(Stage.SIGNED, name=f"久签项目{number}", signed_on=datetime.date(2024, 1, 1))
+    client.force_login(supervisor)
+
+    # session, user, membership and its city, the top bar's unread alerts, the filter form's
+    # zones, the stall thresholds, the count, the page of rows with their zones and leaders
+    with django_assert_num_queries(9):
+        page = client.get(STALLS).content.decode()
+
+    assert page.count("久签项目") == 25

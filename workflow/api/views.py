@@ -13,7 +13,7 @@ from projects.api.permissions import IsMember
 from projects.api.serializers import ProjectSerializer
 from projects.errors import Invalid
 from projects.models import Project
-from projects.selectors import stalls
+from projects.selectors import stall_page_rows
 from workflow.api.serializers import (
     StallQuerySerializer,
     StallSerializer,
@@ -151,8 +151,8 @@ class StallListView(generics.GenericAPIView):
             projects = projects.filter(zone__code=params["zone"])
         if params.get("city"):
             projects = projects.filter(zone__city__name=params["city"])
-        rows = stalls(
+        rows = stall_page_rows(
             projects, as_of=params.get("as_of") or timezone.localdate(), kind=params.get("kind")
-        ).select_related("zone", "leader")
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
