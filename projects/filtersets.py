@@ -24,6 +24,18 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """``?ordering=`` ending on the id: rows that tie (two projects of one amount) keep one order
+    from page to page instead of showing up twice or never."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        fields = [field.lstrip("-") for field in ordered.query.order_by]
+        if value and "id" not in fields and "pk" not in fields:
+            ordered = ordered.order_by(*ordered.query.order_by, "id")
+        return ordered
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__code", label=_("zone code"))
     city = django_filters.CharFilter(field_name="zone__city__name", label=_("city"))
@@ -48,7 +60,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     started_to = django_filters.DateFilter(field_name="started_on", lookup_expr="lte")
     stalled = django_filters.BooleanFilter(method="filter_stalled", label=_("stalled today"))
     q = django_filters.CharFilter(method="filter_text", label=_("name or investor contains"))
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(
             "signed_on",
             "started_on",

@@ -45,15 +45,19 @@ class ProjectTable(tables.Table):
         orderable=False,
         attrs={"td": {"class": "text-center"}},
     )
-    name = tables.Column(linkify=("workflow:project", [tables.A("pk")]))
-    zone = tables.Column(accessor="zone__name", order_by=("zone__code",), attrs=_WIDE_ONLY)
-    industry_chain = tables.Column(attrs=_WIDE_ONLY)
-    tier = tables.Column(attrs=_WIDE_ONLY)
-    stage = tables.Column(attrs={"td": {"class": "text-nowrap"}})
-    total_investment = tables.Column(attrs={"td": {"class": "text-end"}})
-    signed_on = IsoDateColumn(attrs=_WIDE_ONLY)
-    started_on = IsoDateColumn(attrs=_WIDE_ONLY)
-    producing_on = IsoDateColumn(attrs=_WIDE_ONLY)
+    # Every order ends on the id, so rows that tie (two projects of one amount) keep one order
+    # from page to page instead of showing up twice or never.
+    name = tables.Column(linkify=("workflow:project", [tables.A("pk")]), order_by=("name", "pk"))
+    zone = tables.Column(accessor="zone__name", order_by=("zone__code", "pk"), attrs=_WIDE_ONLY)
+    industry_chain = tables.Column(order_by=("industry_chain", "pk"), attrs=_WIDE_ONLY)
+    tier = tables.Column(order_by=("tier", "pk"), attrs=_WIDE_ONLY)
+    stage = tables.Column(order_by=("stage", "pk"), attrs={"td": {"class": "text-nowrap"}})
+    total_investment = tables.Column(
+        order_by=("total_investment", "pk"), attrs={"td": {"class": "text-end"}}
+    )
+    signed_on = IsoDateColumn(order_by=("signed_on", "pk"), attrs=_WIDE_ONLY)
+    started_on = IsoDateColumn(order_by=("started_on", "pk"), attrs=_WIDE_ONLY)
+    producing_on = IsoDateColumn(order_by=("producing_on", "pk"), attrs=_WIDE_ONLY)
 
     class Meta:
         model = Project

@@ -2,6 +2,7 @@
 
 import pytest
 
+from projects.filtersets import ProjectFilterSet
 from projects.models import Enrollment, Project, Stage
 from tests.factories import ActivityFactory, ProjectFactory
 
@@ -141,6 +142,25 @@ def test_the_list_is_paginated_with_page_size(api, supervisor, make_project):
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert body["next"]
+
+
+@pytest.mark.parametrize("ordering", ["-total_investment", "total_investment", "name"])
+def test_projects_that_tie_in_the_ordering_appear_once_across_the_pages(
+    api, supervisor, make_project, ordering
+):
+    made = {make_project(Stage.SIGNED, name="同名项目").pk for _ in range(7)}
+
+    seen, url = [], "/api/v1/projects/"
+    params = {"ordering": ordering, "page_size": 2}
+    while url:
+        body = api(supervisor).get(url, params).json()
+        seen += [row["id"] for row in body["results"]]
+        url, params = body["next"], None
+
+    assert sorted(seen) == sorted(made)
+    # (SQLite happens to keep ties in one order; PostgreSQL's top-N sort need not)
+    ordered = ProjectFilterSet({"ordering": ordering}, queryset=Project.objects.all()).qs
+    assert ordered.query.order_by == (ordering, "id")
 
 
 def test_the_list_shows_each_project_exactly_as_its_detail_does(
