@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep bench_<scale> afterwards")
     parser.add_argument(
-        "--reuse", action="store_true", help="measure an existing bench_<scale>, no generation"
+        "--reuse",
+        action="store_true",
+        help="measure an existing bench_<scale>, no generation (and keep it: it was not ours)",
     )
     parser.add_argument(
         "--pg-settings", choices=("default", "production", "both"), default="default"
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "generate":
         args.keep = True
         only = []
+    if args.reuse:  # a database the run did not make is not the run's to drop
+        args.keep = True
     return run(args, only, command_line=" ".join(["python -m bench", command, *argv]))
 
 
