@@ -61,10 +61,10 @@ class LevelBranch:
 
 @dataclass(frozen=True)
 class Recheck:
-    """Which findings a pass looks at (``services.scan_marks_read`` decides, from each zone's
-    last pass): every finding of ``full_zones``; in each group of other zones with the same
-    last pass, only the findings whose rows changed since ``changed_since`` and those whose
-    days over reached one of ``steps`` in the ``days`` since that pass. A finding nothing
+    """Which findings a pass looks at (``services._recheck`` decides, from each zone's
+    ``ScanMark``): every finding of ``full_zones``; in each group of other zones whose last
+    pass was ``days`` ago, only the findings of projects changed since ``changed_since`` and
+    those whose days over reached one of ``steps`` in those days. A finding nothing
     touched moves one day over a day, so it reached step ``e`` in that time exactly when
     ``days_over >= e`` today and ``days_over - days < e``."""
 
