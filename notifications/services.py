@@ -310,9 +310,8 @@ def _scan_marks_record(
     full_on = {
         zone_id: as_of if zone_id in full else mark.full_on for zone_id, mark in marks.items()
     }
-    # One statement (so two passes lock the rows in one order), with a CASE only where the
-    # zones differ.
-    ScanMark.objects.filter(zone_id__in=sorted(marks)).update(
+    # A CASE only where the zones differ.
+    _lock_in_order(ScanMark.objects.filter(zone_id__in=sorted(marks))).update(
         as_of=as_of,
         changed_since=started - UNCOMMITTED_MARGIN,
         checked=_per_zone(checked, PositiveIntegerField()),
@@ -338,7 +337,17 @@ def scan_marks_invalidate(
     marks = ScanMark.objects.all()
     if zone_ids is not None or city_ids is not None:
         marks = marks.filter(Q(zone_id__in=zone_ids or []) | Q(zone__city_id__in=city_ids or []))
-    return marks.update(invalidations=F("invalidations") + 1)
+    with transaction.atomic():
+        return _lock_in_order(marks).update(invalidations=F("invalidations") + 1)
+
+
+def _lock_in_order(marks):
+    """The marks locked in zone order first (in the caller's transaction), so the scan's
+    passes and the admin's invalidations, which update overlapping sets of marks, never hold
+    one while waiting for the other (an UPDATE alone locks rows in whatever order its plan
+    reads them)."""
+    locked = list(marks.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return ScanMark.objects.filter(pk__in=locked)
 
 
 def _queue_sending() -> None:

@@ -27,19 +27,20 @@ AS_OF = datetime.date(2025, 6, 30)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A zone's pass that raises: its scan mark, its city's rules, the ladder, the thresholds, the
 # temporary table, the alerts, the quiet hours, the deliveries, interviews, letters (the city,
-# its settings, the sequence row locked and moved on), the mark moved on, and the savepoint
-# around them; SQLite asks whether the table holds a row, PostgreSQL raises the pass's
-# work_mem instead. The zone's first pass also creates its mark. (A city's first letter of a
+# its settings, the sequence row locked and moved on), the marks locked and moved on, and the
+# savepoint around them; SQLite asks whether the table holds a row, PostgreSQL raises the
+# pass's work_mem instead. The zone's first pass also creates its mark. (A city's first letter of a
 # year creates its sequence row: five more, once.)
-SCAN = {"sqlite": 22, "postgresql": 22}
+SCAN = {"sqlite": 23, "postgresql": 23}
 FIRST_SCAN = {vendor: count + 1 for vendor, count in SCAN.items()}
 # A re-scan that finds nothing new (no row written since a quarter of an hour before the last
-# pass): the mark, the rules, ladder and thresholds, the empty temporary table, the mark moved on.
-RE_SCAN = {"sqlite": 11, "postgresql": 11}
+# pass): the mark, the rules, ladder and thresholds, the empty temporary table, the mark locked
+# and moved on.
+RE_SCAN = {"sqlite": 12, "postgresql": 12}
 # A national re-run with nothing new, whatever the number of cities and zones: the plan (zones,
-# marks, ladder, reminder days), the question which zones hold anything new, the marks moved on
-# (in a savepoint), and the cities to pass (none).
-RE_RUN = {"sqlite": 9, "postgresql": 9}
+# marks, ladder, reminder days), the question which zones hold anything new, the marks locked
+# and moved on (in a savepoint), and the cities to pass (none).
+RE_RUN = {"sqlite": 10, "postgresql": 10}
 # The rows written within this of a pass are checked again by the next one.
 AFTER_THE_MARGIN = datetime.timedelta(minutes=16)
 
