@@ -305,6 +305,8 @@ def _scan_marks_record(
 ) -> None:
     """In the pass's transaction: the zones' findings are raised as of ``as_of`` for every
     row written before ``started``, against the rules of the marks' count read then."""
+    if not marks:  # a national plan that found every zone busy leaves no quiet one to move on
+        return
     full = set(recheck.full_zones)
     checked = {zone_id: mark.invalidations for zone_id, mark in marks.items()}
     full_on = {
