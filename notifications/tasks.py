@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.services import (
+    deliveries_cancel_cleared_of,
     deliveries_send_due,
     deliveries_sweep,
     scan_zones_to_check,
@@ -34,6 +35,13 @@ def scan_task(as_of: str | None = None) -> int:
 def scan_zone_task(zone_id: int, as_of: str | None = None) -> int:
     day = datetime.date.fromisoformat(as_of) if as_of else None
     return zone_scan(zone_id=zone_id, as_of=day)
+
+
+@shared_task
+def deliveries_cancel_cleared_task(project_ids: list[int]) -> int:
+    """After a change: cancel what its projects' cleared findings left waiting (idempotent: a
+    cancelled delivery is no longer pending, a closed interview no longer open)."""
+    return deliveries_cancel_cleared_of(project_ids=project_ids)
 
 
 @shared_task

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from kfq.celery import app as celery_app
 from projects.access import Role
 from projects.models import Stage
 from tests.factories import CityFactory, ProjectFactory, ZoneFactory, member
@@ -40,6 +41,16 @@ def pytest_runtest_setup(item):
     if os.environ.get("KFQ_REQUIRE_SERVERS") == "1":
         pytest.fail("KFQ_REQUIRE_SERVERS=1 but DATABASE_URL is not PostgreSQL")
     pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_test():
+    """Tasks queued after a commit (the sending, the cancel check) run in the test, never on
+    the repository's embedded broker. The app reads Django's settings by the CELERY_ prefix,
+    so the override takes that name (``conf.task_always_eager = …`` would not be read)."""
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
 
 
 @pytest.fixture(autouse=True)

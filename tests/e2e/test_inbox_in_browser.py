@@ -8,21 +8,12 @@ import datetime
 import docx
 import pytest
 
-from kfq.celery import app as celery_app
 from notifications.models import Alert, Letter
 from notifications.services import scan
 from tests.conftest import TODAY
 from tests.e2e.conftest import axe_clean, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_here():
-    """The scan queues its sending after commit: run it here, not on the embedded broker."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

@@ -9,16 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kfq.celery import app as celery_app
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_in_the_test():
-    """Tasks queued after a commit (transactional tests) run here, not on a broker."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
 
 @dataclass
 class RobotServer:

@@ -168,6 +168,47 @@ def test_a_resolved_problem_cancels_its_pending_delivery_only(
     assert statuses == {"problem_overdue": "cancelled", "signed_not_started": "pending"}
 
 
+def test_the_cancel_check_is_queued_for_a_worker_not_run_in_the_request(
+    stalled_project, make_project, supervisor, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a stalled project with a delivery waiting, and a fresh one with nothing waiting
+    from notifications import tasks
+
+    fresh = make_project(signed_on=AS_OF - datetime.timedelta(days=5))
+    scan(as_of=AS_OF)
+    queued = []
+    monkeypatch.setattr(tasks.deliveries_cancel_cleared_task, "delay", queued.append)
+
+    # when both start
+    with django_capture_on_commit_callbacks(execute=True):
+        project_transition(project=stalled_project, name="start", by=supervisor, effective_on=AS_OF)
+        project_transition(project=fresh, name="start", by=supervisor, effective_on=AS_OF)
+
+    # then only the one with something waiting is queued, and nothing is cancelled yet
+    assert queued == [[stalled_project.pk]]
+    assert Delivery.objects.get().status == "pending"
+
+
+def test_a_broker_that_refuses_the_cancel_check_gets_it_run_in_the_request(
+    stalled_project, supervisor, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications import tasks
+
+    scan(as_of=AS_OF)
+
+    def refuse(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.deliveries_cancel_cleared_task, "delay", refuse)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project_transition(project=stalled_project, name="start", by=supervisor, effective_on=AS_OF)
+
+    assert Delivery.objects.get().status == "cancelled"
+
+
 def test_a_rolled_back_transition_cancels_nothing(stalled_project, supervisor):
     scan(as_of=AS_OF)
 
