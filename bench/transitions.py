@@ -45,22 +45,28 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def production_env(settings: str, database_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment of a server process of the bench (gunicorn, the scan's Celery worker):
+    production settings on the bench database, Redis cache and broker on the bench's DB number."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_PROXY_SSL": "1",
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "CACHE_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "KFQ_VAR_DIR": str(var_dir),
+    }
+
+
 class Gunicorn:
     def __init__(self, settings: str, database_url: str, log: Path) -> None:
         self.port = _free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_PROXY_SSL": "1",
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "CACHE_URL": REDIS_URL,
-            "CELERY_BROKER_URL": REDIS_URL,
-            "KFQ_VAR_DIR": str(log.parent / "var"),
-        }
+        env = production_env(settings, database_url, log.parent / "var")
         command = [
             sys.executable,
             "-m",
