@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection
 
@@ -101,7 +102,56 @@ def bare_rates(where: str = "true", by_zone: bool = False) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+# What a scan writes. A first run starts from none of it (a --reuse too).
+SCAN_TABLES = (
+    "notifications_alert",
+    "notifications_delivery",
+    "notifications_interview",
+    "notifications_letter",
+    "notifications_lettersequence",
+    "notifications_scanmark",
+)
+# The rows of a first run the write floor copies (the letter numbers' counters are a few rows).
+WRITTEN_TABLES = SCAN_TABLES[:4]
+
+
+def scan_reset() -> None:
+    run_sql(f"TRUNCATE {', '.join(SCAN_TABLES)} CASCADE")
+
+
+def write_floor() -> tuple[float, dict]:
+    """The first run's rows copied by one ``INSERT … SELECT`` per table, in one transaction,
+    into copies with the same columns, defaults, checks and indexes (``LIKE … INCLUDING ALL``:
+    no foreign keys, so no triggers). What writing them costs with nothing computed."""
+    from django.db import transaction
+
+    copies = {table: f"bench_floor_{table}" for table in WRITTEN_TABLES}
+    for table, copy in copies.items():
+        run_sql(f"DROP TABLE IF EXISTS {copy}")
+        run_sql(f"CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)")
+    per_table = {}
+    try:
+        started = time.perf_counter()
+        with transaction.atomic():
+            for table, copy in copies.items():
+                at = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table}")
+                    rows = cursor.rowcount
+                per_table[table.removeprefix("notifications_")] = {
+                    "rows": rows,
+                    "seconds": round(time.perf_counter() - at, 3),
+                }
+            inserted = time.perf_counter()
+        seconds = time.perf_counter() - started
+    finally:
+        for copy in copies.values():
+            run_sql(f"DROP TABLE IF EXISTS {copy}")
+    return seconds, {**per_table, "commit_seconds": round(time.perf_counter() - inserted, 3)}
+
+
 def scan_section(ctx: Context) -> list[Figure]:
+    from bench.fanout import PROCESSES, ScanWorker, fanout_scan
     from notifications.models import Alert
     from notifications.services import city_scan, scan_zones_to_check
     from projects.models import Project, Zone
@@ -111,6 +161,7 @@ def scan_section(ctx: Context) -> list[Figure]:
     bare_sql = f"SELECT count(*) FROM projects_project p WHERE {BARE_STALLS_WHERE}"
     bare = timings(lambda: run_sql(bare_sql, d), ctx.repeat)
     bare_count = run_sql(bare_sql, d)[0][0]
+    bare_seconds = statistics.median(bare)
     selector = timings(lambda: stalls(Project.objects.all(), as_of=ctx.today).count(), ctx.repeat)
     found = stalls(Project.objects.all(), as_of=ctx.today).count()
     figures = [
@@ -126,16 +177,16 @@ def scan_section(ctx: Context) -> list[Figure]:
             extra={"stalled": found, "stalled_bare_sql": bare_count},
         )
     ]
-    cities = list(Zone.objects.order_by("city_id").values_list("city_id", flat=True).distinct())
+    zones = Zone.objects.count()
+    cities = Zone.objects.values("city_id").distinct().count()
 
-    def full_scan(label: str, as_of: datetime.date = ctx.today) -> tuple[float, int, int, int]:
-        """``scan()`` as ``manage.py scan`` runs it: the plan (``scan_zones_to_check``, one
-        query over the country), then one pass per city that may raise something
-        (``city_scan``; the Celery fan-out runs the same statements per zone). Past
-        ``ctx.scan_budget`` seconds it stops: the time is then extrapolated."""
-        created = done = 0
+    def one_process(label: str) -> tuple[float, int, int]:
+        """``scan()`` as ``manage.py scan`` runs it, in this process: the plan, then one
+        ``city_scan`` pass per city that may raise something. Past ``ctx.scan_budget`` seconds
+        it stops and the time is extrapolated (a reset follows: no need to pass the rest)."""
+        done = 0
         started = time.perf_counter()
-        busy = scan_zones_to_check(as_of=as_of)
+        busy = scan_zones_to_check(as_of=ctx.today)
         planned = time.perf_counter() - started
         to_pass = list(
             Zone.objects.filter(pk__in=busy)
@@ -145,80 +196,143 @@ def scan_section(ctx: Context) -> list[Figure]:
         )
         passing = time.perf_counter()
         for city_id in ctx.progress(to_pass, desc=label, unit="city", leave=False):
-            created += city_scan(as_of=as_of, city_id=city_id)
+            city_scan(as_of=ctx.today, city_id=city_id)
             done += 1
             if ctx.scan_budget and time.perf_counter() - passing > ctx.scan_budget:
                 break
         passes = (time.perf_counter() - passing) * (len(to_pass) / done if done else 1)
-        # The cities the budget cut are passed all the same, untimed: each pass moves its
-        # zones' marks on, and the next figure must start from what a whole scan leaves.
-        rest = to_pass[done:]
-        for city_id in ctx.progress(
-            rest, desc=f"{label} (rest, untimed)", unit="city", leave=False
-        ):
-            city_scan(as_of=as_of, city_id=city_id)
-        return planned + passes, created, done, len(to_pass)
+        return planned + passes, done, len(to_pass)
 
-    first, created, first_done, first_cities = full_scan("scan, first run")
-    # What autovacuum does within a minute of the first run's million rows, and long before the
-    # next morning's scan: without it the re-run is planned on an alerts table seen as empty.
-    run_sql(
-        "ANALYZE notifications_alert, notifications_delivery, notifications_letter, "
-        "notifications_interview"
-    )
-    again, created_again, again_done, again_cities = full_scan("scan, re-run")
-    tomorrow = ctx.today + datetime.timedelta(days=1)
-    next_day, created_next_day, next_day_done, next_day_cities = full_scan(
-        "scan, next day", tomorrow
-    )
-    for name, seconds, count, done, to_pass, ceiling, what in (
-        (
+    scan_reset()  # a first run, even on a --reuse
+    alone, alone_done, alone_cities = one_process("scan, first run in one process")
+    scan_reset()
+    worker = ScanWorker(ctx.database_url, Path(ctx.folder))
+    try:
+        first = fanout_scan(
+            worker,
+            label="scan, first run",
+            as_of=ctx.today,
+            budget=ctx.scan_budget,
+            progress=ctx.progress,
+        )
+        floor, floor_tables = write_floor()  # the worker idle beside it
+        created = Alert.objects.count()
+        # What autovacuum does within a minute of the first run's million rows, and long before
+        # the next morning's scan: without it the re-run is planned on an alerts table seen as
+        # empty.
+        run_sql(
+            "ANALYZE notifications_alert, notifications_delivery, notifications_letter, "
+            "notifications_interview"
+        )
+        again = fanout_scan(
+            worker,
+            label="scan, re-run",
+            as_of=ctx.today,
+            budget=ctx.scan_budget,
+            progress=ctx.progress,
+        )
+        created_again = Alert.objects.count() - created
+        next_day = fanout_scan(
+            worker,
+            label="scan, next day",
+            as_of=ctx.today + datetime.timedelta(days=1),
+            budget=ctx.scan_budget,
+            progress=ctx.progress,
+        )
+        created_next_day = Alert.objects.count() - created - created_again
+    finally:
+        worker.stop()
+
+    def fanned(
+        name: str,
+        timed,
+        count: int,
+        ceiling: float | None,
+        what: str,
+        limit: float,
+        limit_what: str,
+    ) -> Figure:
+        figure = Figure(
+            name,
+            f"{what}: the plan, then one scan_zone_task per busy zone on a Celery worker of "
+            f"{PROCESSES} processes",
+            round(timed.seconds, 3),
+            "s",
+            stat=f"extrapolated from {timed.zones_done} zones" if timed.extrapolated else "once",
+            limit=round(limit, 3),
+            limit_what=limit_what,
+            ratio=round(timed.seconds / limit, 1),
+            target=f"< {ceiling} s at 1,000,000" if ceiling else "reported",
+            extra={
+                "alerts_created": count,
+                "zones": zones,
+                "zones_to_pass": timed.zones_to_pass,
+                "zones_done": timed.zones_done,
+                "extrapolated": timed.extrapolated,
+                "plan_seconds": round(timed.planned_seconds, 3),
+                "worker_processes": PROCESSES,
+                "bare_count_seconds": round(bare_seconds, 3),
+            },
+        )
+        return judged(figure, below=ceiling) if ceiling else figure
+
+    floor_what = "its rows copied by INSERT … SELECT (scan.first_run.write_floor)"
+    figures += [
+        fanned(
             "scan.first_run",
             first,
             created,
-            first_done,
-            first_cities,
             30,
-            "the full scan, alerts, letters written",
+            "the full scan, alerts, letters and interviews written",
+            floor,
+            floor_what,
         ),
-        (
+        Figure(
+            "scan.first_run.write_floor",
+            "the first run's alerts, deliveries, interviews and letters copied by one "
+            "INSERT … SELECT per table into copies with the same indexes, one transaction",
+            round(floor, 3),
+            "s",
+            stat="once",
+            target="reported (the physical limit of the first run's writes)",
+            extra=floor_tables,
+        ),
+        Figure(
+            "scan.first_run.one_process",
+            "the same first run as manage.py scan runs it: one city_scan per city, one process",
+            round(alone, 3),
+            "s",
+            stat="once" if alone_done == alone_cities else f"extrapolated from {alone_done} cities",
+            limit=round(floor, 3),
+            limit_what=floor_what,
+            ratio=round(alone / floor, 1),
+            target="reported",
+            extra={
+                "cities": cities,
+                "cities_to_pass": alone_cities,
+                "cities_scanned": alone_done,
+                "extrapolated": alone_done < alone_cities,
+            },
+        ),
+        fanned(
             "scan.rerun",
             again,
             created_again,
-            again_done,
-            again_cities,
             3,
             "the same scan again, nothing new to write",
+            bare_seconds,
+            "the bare COUNT of the stalled set",
         ),
-        (
+        fanned(
             "scan.next_day",
             next_day,
             created_next_day,
-            next_day_done,
-            next_day_cities,
             None,
             "the next day's scan: the findings that reached a ladder step overnight",
+            bare_seconds,
+            "the bare COUNT of the stalled set",
         ),
-    ):
-        figure = Figure(
-            name,
-            what,
-            round(seconds, 3),
-            "s",
-            stat="once" if done == to_pass else f"extrapolated from {done} cities",
-            limit=round(statistics.median(bare), 3),
-            limit_what="the bare COUNT of the stalled set",
-            ratio=round(seconds / statistics.median(bare), 1),
-            target=f"< {ceiling} s at 1,000,000" if ceiling else "",
-            extra={
-                "alerts_created": count,
-                "cities": len(cities),
-                "cities_to_pass": to_pass,
-                "cities_scanned": done,
-                "extrapolated": done < to_pass,
-            },
-        )
-        figures.append(judged(figure, below=ceiling) if ceiling else figure)
+    ]
     figures[-1].extra["alerts_total"] = Alert.objects.count()
     return figures
 
