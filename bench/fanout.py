@@ -1,8 +1,9 @@
-"""The scan as production runs it: the plan, then one ``scan_zone_task`` per busy zone on a real
-Celery worker (prefork, one process per CPU) over the bench's Redis database.
+"""The scan as production runs it: the plan, then one ``scan_city_task`` per city holding a busy
+zone, on a real Celery worker (prefork, one process per CPU) over the bench's Redis database.
 
 The plan (``scan_zones_to_check``) runs in the bench's process, as ``scan_task`` runs it on a
-worker, and the bench queues one ``scan_zone_task`` per zone it returns, as ``scan_task`` does.
+worker, and the bench queues one ``scan_city_task`` per city of the zones it returns, as
+``scan_task`` does (the bench keeps the zones, to wait on their marks).
 A pass records its zone's ``ScanMark`` in its own transaction, so a zone is done when its mark
 shows the day and a ``changed_since`` moved past the scan's start: the bench polls the marks.
 
@@ -30,7 +31,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = os.cpu_count() or 1
 QUEUE = "celery"  # the product's default queue: it routes none of the scan's tasks elsewhere
-ZONE_TASK = "notifications.tasks.scan_zone_task"
+CITY_TASK = "notifications.tasks.scan_city_task"
 STUCK_AFTER = 600  # seconds without a zone done: the fan-out is stuck, the bench fails
 POLL = 0.1
 
@@ -207,7 +208,7 @@ def _zones_not_done(
 def fanout_scan(
     worker: ScanWorker, *, label: str, as_of: datetime.date, budget: float, progress
 ) -> Timed:
-    """The plan, one ``scan_zone_task`` per busy zone, then the wait until every busy zone's
+    """The plan, one ``scan_city_task`` per city of the busy zones, then the wait until every busy zone's
     mark shows the pass. Past ``budget`` seconds (0: none) the waiting stops: the worker
     finishes the passes under way and stops, the queued zones are dropped and passed untimed
     in this process (city by city), and the time is extrapolated from the zones done."""
@@ -222,12 +223,18 @@ def fanout_scan(
     since = timezone.now() - UNCOMMITTED_MARGIN
     started = time.perf_counter()
     busy = scan_zones_to_check(as_of=as_of)
+    cities = list(
+        Zone.objects.filter(pk__in=busy)
+        .order_by("city_id")
+        .values_list("city_id", flat=True)
+        .distinct()
+    )
     planned = time.perf_counter() - started
     app = _broker()
     with app.producer_or_acquire() as producer:
-        for zone_id in busy:
+        for city_id in cities:
             app.send_task(
-                ZONE_TASK, args=[zone_id, as_of.isoformat()], queue=QUEUE, producer=producer
+                CITY_TASK, args=[city_id, as_of.isoformat()], queue=QUEUE, producer=producer
             )
     bar = progress(total=len(busy), desc=label, unit="zone", leave=False)
     done, moved = 0, time.perf_counter()

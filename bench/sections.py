@@ -254,7 +254,7 @@ def scan_section(ctx: Context) -> list[Figure]:
     ) -> Figure:
         figure = Figure(
             name,
-            f"{what}: the plan, then one scan_zone_task per busy zone on a Celery worker of "
+            f"{what}: the plan, then one scan_city_task per busy city on a Celery worker of "
             f"{PROCESSES} processes",
             round(timed.seconds, 3),
             "s",

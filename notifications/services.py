@@ -75,7 +75,7 @@ def scan(
 
     Every zone is one pass per city (the same statements as a zone's, over the city's zones),
     so a national scan costs a few statements per city, not per zone; the Celery fan-out runs
-    one pass per zone on whichever workers are free. ``full``: check every finding, not only
+    the same passes, one task per city, on whichever workers are free. ``full``: check every finding, not only
     what moved since each zone's last pass.
     """
     if zone_code is not None:
@@ -88,14 +88,21 @@ def scan(
     if full:
         scan_marks_invalidate()
     as_of = as_of or timezone.localdate()
+    cities = scan_cities_to_check(as_of=as_of)
+    return sum(city_scan(city_id=city_id, as_of=as_of) for city_id in cities)
+
+
+def scan_cities_to_check(*, as_of: datetime.date) -> list[int]:
+    """The cities holding a zone ``scan_zones_to_check`` finds busy, in id order: the unit of
+    the scan, in process and fanned out alike (a city's pass covers its zones in the same
+    statements, and its letters are numbered under one lock of the city's sequence)."""
     busy = scan_zones_to_check(as_of=as_of)
-    cities = (
+    return list(
         Zone.objects.filter(pk__in=busy)
         .order_by("city_id")
         .values_list("city_id", flat=True)
         .distinct()
     )
-    return sum(city_scan(city_id=city_id, as_of=as_of) for city_id in cities)
 
 
 def scan_zones_to_check(*, as_of: datetime.date) -> list[int]:

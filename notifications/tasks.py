@@ -12,27 +12,41 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.services import (
+    city_scan,
     deliveries_cancel_cleared_of,
     deliveries_send_due,
     deliveries_sweep,
-    scan_zones_to_check,
+    scan_cities_to_check,
     zone_scan,
 )
 
 
 @shared_task
 def scan_task(as_of: str | None = None) -> int:
-    """Fan out: one task per zone that may raise something (the others' marks move on here),
-    so a province or the country spreads over every worker; every zone as of the same day."""
+    """Fan out: one task per city holding a zone that may raise something (the others' marks
+    move on here), so a province or the country spreads over every worker; every city as of
+    the same day. The number of cities queued.
+
+    Per city, not per zone: a zone's pass costs about as many statements as a city's, and the
+    zones of one city would queue behind each other on the city's letter sequence (measured at
+    100,000 projects: one task per zone on two worker processes was no faster than one process
+    city by city)."""
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    zone_ids = scan_zones_to_check(as_of=day)
-    for zone_id in zone_ids:
-        scan_zone_task.delay(zone_id, day.isoformat())
-    return len(zone_ids)
+    city_ids = scan_cities_to_check(as_of=day)
+    for city_id in city_ids:
+        scan_city_task.delay(city_id, day.isoformat())
+    return len(city_ids)
+
+
+@shared_task
+def scan_city_task(city_id: int, as_of: str | None = None) -> int:
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    return city_scan(city_id=city_id, as_of=day)
 
 
 @shared_task
 def scan_zone_task(zone_id: int, as_of: str | None = None) -> int:
+    """One zone's pass (the fan-out's unit before 1.8; kept for messages queued by then)."""
     day = datetime.date.fromisoformat(as_of) if as_of else None
     return zone_scan(zone_id=zone_id, as_of=day)
 
