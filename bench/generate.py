@@ -11,7 +11,10 @@
 - projects drawn from a pool of ``demo.planner.plan_project`` plans (one pool per demo zone
   kind), every date moved back by 0-2 whole years (finished projects mostly, so the stage
   proportions stay the demo's and the dates spread over five years), with their enrollments,
-  milestones, problems, monthly progress and the ``TransitionLog`` row of every stage change.
+  milestones, problems and monthly progress;
+- the transition log: each project's real history and city supervisors' corrections (a mistaken
+  step and the ``correct`` back), ``LOG_ROWS_PER_PROJECT`` (10, the issue's) rows a project on
+  average.
 
 Python plans only the pool (a few thousand projects); every big table is one
 ``INSERT … SELECT`` over ``generate_series`` joined to the pool, so the rows pass the same check
@@ -35,6 +38,33 @@ SEED = 20251125
 POOL_PER_ZONE_KIND = 400  # plans per demo zone (12 kinds): 4,800 distinct projects
 BIG_CITY_MAX = 10_000
 PROGRESS_MONTHS = 6  # the last months of each plan's monthly reports (the planner's are up to 12)
+# Transition-log rows a project on average (the issue's 10): each project's real history (~1.6
+# rows) and supervisors' corrections, two rows each (see ``_transition_log``).
+LOG_ROWS_PER_PROJECT = 10
+MISTAKE_KINDS = 10  # a correction undoes one of ten mistakes (note and correction note) ...
+TERMINATE_MISTAKES = 2  # ... of which two a 终止 and the others the next stage taken too early
+CORRECTION_NOTES = {
+    "start": (
+        "现场仅完成场地平整，尚未正式开工，退回签约",
+        "开工日期填报有误，退回重新填报",
+        "施工许可尚未取得，开工认定退回",
+    ),
+    "put_into_production": (
+        "设备仍在调试，尚未投产，退回开工",
+        "投产日期填报有误，退回重新填报",
+        "试生产未通过验收，投产认定退回",
+    ),
+    "reach_target": (
+        "年产值未经统计部门核实，退回投产",
+        "达效日期填报有误，退回重新填报",
+        "产值统计口径不符，达效认定退回",
+    ),
+    "terminate": (
+        "投资方书面确认继续履约，撤销终止",
+        "终止依据不足，恢复项目原阶段",
+        "经协调问题已解决，撤销终止",
+    ),
+}
 PROVINCES = [
     "山西省",
     "河北省",
@@ -129,8 +159,11 @@ def token_key(username: str) -> str:
     return digest + hashlib.md5(f"key-{username}".encode()).hexdigest()[:8]
 
 
-def generate(projects: int, *, progress: Callable | None = None) -> Generated:
-    """Fill the migrated, empty database with ``projects`` projects and all around them."""
+def generate(
+    projects: int, *, log_rows: float = LOG_ROWS_PER_PROJECT, progress: Callable | None = None
+) -> Generated:
+    """Fill the migrated, empty database with ``projects`` projects and all around them, and
+    about ``log_rows`` transition-log rows a project (never fewer than their real histories)."""
     shape = Shape.of(projects)
     result = Generated(shape)
     steps = [
@@ -150,7 +183,7 @@ def generate(projects: int, *, progress: Callable | None = None) -> Generated:
     bar = (
         progress(total=len(steps), desc=f"generate {projects:,}", unit="step") if progress else None
     )
-    state: dict = {}
+    state: dict = {"log_rows": log_rows}
     with connection.cursor() as cursor:
         # Foreign keys are checked by triggers, row by row: the generator writes consistent ids
         # by construction, so they stay off while it writes (check constraints stay on).
@@ -241,7 +274,7 @@ def _places_and_people(cursor, shape: Shape, state: dict) -> None:
         """,
         {"password": password},
     )
-    first_supervisor = 2 * shape.zones + 2
+    first_supervisor = state["first_supervisor"] = 2 * shape.zones + 2
     cursor.execute(
         """
         INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email,
@@ -348,22 +381,29 @@ def _pool(cursor, shape: Shape, state: dict) -> None:
     """Plans of ``demo.planner`` for each demo zone, copied into temporary tables."""
     from demo.data import ROUNDS, ZONES
     from demo.planner import STAGE_AFTER, ZoneStaff, plan_project
-    from projects.stages import Stage, Transition
+    from projects.stages import LIVE_STAGES, Stage, Transition
 
     today = datetime.date.today()
     rng = random.Random(SEED)
     size = min(POOL_PER_ZONE_KIND, max(20, shape.projects // len(ZONES) // 2))
     state["pool_size"] = size
+    state["today"] = today
     tables = {
         "bench_plan": ["t int", "spec int", "k int"]
         + [f"{c} {_pool_type(c)}" for c in POOL_COLUMNS],
-        "bench_step": [
+        # One row per place in a plan's history where the project stands in a live stage:
+        # before each real step ``j`` (whose fields the row carries) and, for a live project, at
+        # the end (``transition`` null); ``lo`` is the day it entered ``stage``, ``hi`` the day
+        # it left (null: still there).
+        "bench_slot": [
             "t int",
-            "seq int",
+            "j int",
+            "slots int",
+            "stage text",
+            "lo date",
+            "hi date",
             "transition text",
-            "source text",
             "target text",
-            "effective_on date",
             "note text",
             "by_leader bool",
         ],
@@ -395,26 +435,23 @@ def _pool(cursor, shape: Shape, state: dict) -> None:
         for k in range(size):
             plan = plan_project(spec, staff, seed=rng.getrandbits(32), today=today)
             stage = Stage.SIGNED
-            source = Stage.SIGNED
-            for seq, step in enumerate(plan.steps):
+            entered_on = plan.stage_dates["signed_on"]
+            slots = []
+            for step in plan.steps:
                 target = (
                     Stage.TERMINATED
                     if step.name == Transition.TERMINATE
                     else STAGE_AFTER[step.name]
                 )
-                buffers["bench_step"].append(
-                    (
-                        t,
-                        seq,
-                        step.name,
-                        source,
-                        target,
-                        step.effective_on,
-                        step.note,
-                        step.by == "leader",
-                    )
+                by_leader = step.by == "leader"
+                slots.append(
+                    (stage, entered_on, step.effective_on, step.name, target, step.note, by_leader)
                 )
-                source = stage = target
+                stage, entered_on = target, step.effective_on
+            if stage in LIVE_STAGES:
+                slots.append((stage, entered_on, None, None, None, None, None))
+            for j, slot in enumerate(slots):
+                buffers["bench_slot"].append((t, j, len(slots), *slot))
             values = {**plan.values, **plan.create_values, **plan.stage_dates, "stage": stage}
             values["name"] = plan.name
             values["termination_reason"] = plan.steps[-1].note if stage == Stage.TERMINATED else ""
@@ -513,19 +550,121 @@ def _projects(cursor, shape: Shape, state: dict) -> None:
 
 
 def _transition_log(cursor, shape: Shape, state: dict) -> None:
+    """Each project's real history, and as many corrections as bring the log to
+    ``LOG_ROWS_PER_PROJECT`` rows a project on average.
+
+    A correction is a pair of rows where the project stands in a live stage: a mistaken step (the
+    officer's next stage, or the zone leader's 终止 with a reason) and the city supervisor's
+    ``correct`` back to that stage, with a note, as ``workflow.services`` records them. A project
+    takes ``c`` corrections (0 to about twice the mean needed, by a hash of its id); the histories
+    of every plan for every ``c`` are written once into ``bench_history``, then copied to the
+    projects as the other tables are, dates moved back ``back`` whole years.
+
+    In a history, slot ``j`` (before real step ``j``, or the end for a live project) takes
+    corrections ``j``, ``j + slots``, …; their dates are spread between the day the project
+    entered the stage and the day it left it (yesterday if it has not), so effective dates never
+    go back and ``recorded_at`` (10:00 on the effective date, plus a minute per earlier row) grows.
+    """
+    from demo.data import PRODUCTION_NOTES, START_NOTES, TARGET_NOTES, TERMINATION_REASONS
+    from projects.stages import Stage, Transition
+
+    forward = {
+        Stage.SIGNED: (Transition.START, Stage.STARTED, START_NOTES),
+        Stage.STARTED: (Transition.PUT_INTO_PRODUCTION, Stage.PRODUCING, PRODUCTION_NOTES),
+        Stage.PRODUCING: (Transition.REACH_TARGET, Stage.AT_TARGET, TARGET_NOTES),
+    }
+    rows = []
+    for n, (stage, step) in enumerate(forward.items()):
+        for kind in range(MISTAKE_KINDS):
+            name, target, notes = step
+            if kind >= MISTAKE_KINDS - TERMINATE_MISTAKES:
+                name, target = Transition.TERMINATE, Stage.TERMINATED
+                notes = TERMINATION_REASONS[n:] + TERMINATION_REASONS[:n]
+            corrections = CORRECTION_NOTES[name.value]
+            note, correction = notes[kind % len(notes)], corrections[kind % len(corrections)]
+            rows.append((stage.value, kind, name.value, target.value, note, correction))
+    cursor.execute(
+        "CREATE TEMP TABLE bench_mistake (stage text, kind int, transition text, target text, "
+        "note text, correction text, PRIMARY KEY (stage, kind)) ON COMMIT PRESERVE ROWS"
+    )
+    cursor.executemany("INSERT INTO bench_mistake VALUES (%s, %s, %s, %s, %s, %s)", rows)
+    cursor.execute(
+        "SELECT sum(n)::float8 / count(*) FROM bench_map m "
+        "JOIN (SELECT t, count(transition) AS n FROM bench_slot GROUP BY t) p ON p.t = m.t"
+    )
+    real = cursor.fetchone()[0]
+    spread = _spread(max(0.0, (state["log_rows"] - real) / 2))
+    # ``by``: 0 the officer, 1 the zone leader, 2 the city's supervisor.
+    cursor.execute(
+        """
+        CREATE TEMP TABLE bench_history ON COMMIT PRESERVE ROWS AS
+        SELECT s.t, f.c, o.base + q AS ordinal,
+               CASE WHEN q = 2 * o.fixes THEN s.transition
+                    WHEN q %% 2 = 0 THEN x.transition ELSE 'correct' END AS transition,
+               CASE WHEN q %% 2 = 0 THEN s.stage ELSE x.target END AS source,
+               CASE WHEN q = 2 * o.fixes THEN s.target
+                    WHEN q %% 2 = 0 THEN x.target ELSE s.stage END AS target,
+               CASE WHEN q = 2 * o.fixes THEN o.hi
+                    ELSE s.lo + (o.hi - s.lo) * (q + 1) / (2 * o.fixes + 1) END AS effective_on,
+               CASE WHEN q = 2 * o.fixes THEN s.by_leader::int WHEN q %% 2 = 1 THEN 2
+                    ELSE (x.transition = 'terminate')::int END AS by,
+               CASE WHEN q = 2 * o.fixes THEN s.note
+                    WHEN q %% 2 = 0 THEN x.note ELSE x.correction END AS note
+        FROM bench_slot s
+        CROSS JOIN generate_series(0, %(most)s) f(c)
+        CROSS JOIN LATERAL (
+            SELECT f.c / s.slots + (s.j < f.c %% s.slots)::int AS fixes,
+                   s.j + 2 * (s.j * (f.c / s.slots) + least(s.j, f.c %% s.slots)) AS base,
+                   coalesce(s.hi, greatest(s.lo, %(today)s::date - 1)) AS hi
+        ) o
+        CROSS JOIN LATERAL generate_series(0, 2 * o.fixes - (s.transition IS NULL)::int) q
+        JOIN bench_mistake x ON x.stage = s.stage
+         AND x.kind = ((s.t::bigint * 2654435761 + f.c * 7919 + s.j * 40503 + q / 2 * 69069)
+                       %% 4294967296) %% %(kinds)s
+        """,
+        {"most": int(spread), "today": state["today"], "kinds": MISTAKE_KINDS},
+    )
+    cursor.execute("CREATE INDEX ON bench_history (t, c, ordinal)")
+    cursor.execute("ANALYZE bench_history")
+    # Project by project, each history in order (the subquery's ORDER BY keeps the nested loop):
+    # a project's rows lie together and their ids grow with ``recorded_at``, as the real
+    # histories alone were written.
     cursor.execute(
         """
         INSERT INTO workflow_transitionlog (project_id, transition, source, target, effective_on,
                                             recorded_at, by_id, note)
-        SELECT m.id, s.transition, s.source, s.target,
-               (s.effective_on - make_interval(years => m.back))::date,
-               (s.effective_on - make_interval(years => m.back)) + interval '10 hours'
-                 + make_interval(mins => s.seq),
-               CASE WHEN s.by_leader THEN m.leader_id ELSE m.officer_id END, s.note
-        FROM bench_map m JOIN bench_step s ON s.t = m.t
-        """
+        SELECT m.id, h.transition, h.source, h.target,
+               (h.effective_on - make_interval(years => m.back))::date,
+               (h.effective_on - make_interval(years => m.back)) + interval '10 hours'
+                 + make_interval(mins => h.ordinal),
+               CASE h.by WHEN 0 THEN m.officer_id WHEN 1 THEN m.leader_id
+                         ELSE %(supervisor)s + m.city_id - 1 END,
+               h.note
+        FROM bench_map m
+        CROSS JOIN LATERAL (
+            SELECT * FROM bench_history h
+            WHERE h.t = m.t
+              AND h.c = floor(((m.id::bigint * 2246822519) %% 4294967296)::float8 / 4294967296
+                              * %(spread)s)::int
+            ORDER BY h.ordinal
+        ) h
+        """,
+        {"supervisor": state["first_supervisor"], "spread": spread},
     )
     state["rows"]["transition_log"] = cursor.rowcount
+
+
+def _spread(mean: float) -> float:
+    """The ``k`` for which ``floor(u * k)``, ``u`` uniform in [0, 1), has mean ``mean``."""
+    low, high = 1.0, 2 * mean + 2
+    for _ in range(60):
+        k = (low + high) / 2
+        whole = int(k)
+        if whole * (2 * k - whole - 1) / (2 * k) < mean:
+            low = k
+        else:
+            high = k
+    return (low + high) / 2
 
 
 def _enrollments(cursor, shape: Shape, state: dict) -> None:
@@ -628,9 +767,16 @@ def _sequences(cursor, shape: Shape, state: dict) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT coalesce(max(id), 1) FROM {table}))"
         )
-    for table in ("bench_map", "bench_plan", "bench_step", "bench_enroll", "bench_milestone"):
+    for table in ("bench_map", "bench_plan", "bench_slot", "bench_enroll", "bench_milestone"):
         cursor.execute(f"DROP TABLE {table}")
-    for table in ("bench_problem", "bench_progress", "bench_zone", "bench_round"):
+    for table in (
+        "bench_problem",
+        "bench_progress",
+        "bench_zone",
+        "bench_round",
+        "bench_mistake",
+        "bench_history",
+    ):
         cursor.execute(f"DROP TABLE {table}")
 
 
