@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pg-settings", choices=("default", "production", "both"), default="default"
     )
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure (p95 ≥ 10)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="timed runs per figure (p95 figures take at least 20)"
+    )
     parser.add_argument("--out", default=None, help="results file (default latest.json)")
     parser.add_argument(
         "--scan-budget",

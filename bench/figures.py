@@ -37,7 +37,7 @@ class Figure:
 
 
 def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (p95 of 10 runs is the largest but none)."""
+    """Nearest-rank percentile (p95 of 10 runs is the largest, of 20 the second largest)."""
     ordered = sorted(values)
     rank = max(1, math.ceil(share * len(ordered)))
     return ordered[rank - 1]
