@@ -39,11 +39,17 @@ class Alert(models.Model):
     Rule = Rule
     Level = Level
 
+    # No index of their own: alert_dedup_key leads with the recipient, alert_finding with the
+    # project (a second index on either column only slows the scan's inserts).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="alerts", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("recipient"),
+        db_index=False,
     )
     project = models.ForeignKey(
-        Project, models.CASCADE, related_name="alerts", verbose_name=_("project")
+        Project, models.CASCADE, related_name="alerts", verbose_name=_("project"), db_index=False
     )
     rule = models.CharField(_("rule"), max_length=40, choices=Rule.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
@@ -264,12 +270,15 @@ class LetterSettings(models.Model):
 class Letter(models.Model):
     """A warning letter (警示提醒函), issued when a finding reaches the letter level."""
 
-    city = models.ForeignKey(City, models.PROTECT, related_name="letters", verbose_name=_("city"))
+    # City and project lead letter_number and letter_once_per_finding: no index of their own.
+    city = models.ForeignKey(
+        City, models.PROTECT, related_name="letters", verbose_name=_("city"), db_index=False
+    )
     year = models.PositiveIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))
     number = models.CharField(_("number"), max_length=50)
     project = models.ForeignKey(
-        Project, models.PROTECT, related_name="letters", verbose_name=_("project")
+        Project, models.PROTECT, related_name="letters", verbose_name=_("project"), db_index=False
     )
     zone = models.ForeignKey(Zone, models.PROTECT, related_name="letters", verbose_name=_("zone"))
     rule = models.CharField(_("rule"), max_length=40, choices=Rule.choices)
@@ -307,7 +316,7 @@ class Letter(models.Model):
 class LetterSequence(models.Model):
     """The last serial a city used in a year; locked while a letter takes the next."""
 
-    city = models.ForeignKey(City, models.CASCADE, related_name="+")
+    city = models.ForeignKey(City, models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -323,8 +332,13 @@ class LetterSequence(models.Model):
 class Interview(models.Model):
     """A project on the supervisor's interview list (约谈), from the finding that put it there."""
 
+    # The project leads interview_once_per_finding: no index of its own.
     project = models.ForeignKey(
-        Project, models.CASCADE, related_name="interviews", verbose_name=_("project")
+        Project,
+        models.CASCADE,
+        related_name="interviews",
+        verbose_name=_("project"),
+        db_index=False,
     )
     zone = models.ForeignKey(
         Zone, models.CASCADE, related_name="interviews", verbose_name=_("zone")
