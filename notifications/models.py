@@ -61,7 +61,7 @@ class Alert(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     # The scan that inserted the row: inserts that skip conflicts return no ids, so a scan
-    # finds its own new rows by this token.
+    # finds its own new rows by this token, among the alerts of its findings (no index).
     scan = models.CharField(_("scan"), max_length=32, blank=True, editable=False)
 
     objects = AlertQuerySet.as_manager()
@@ -83,8 +83,8 @@ class Alert(models.Model):
                 name="alert_unread_inbox",
                 condition=Q(acknowledged_at__isnull=True),
             ),
+            # Also how a pass finds the alerts it stamped (``raising.create_deliveries``).
             models.Index(fields=["project", "rule", "due_period"], name="alert_finding"),
-            models.Index(fields=["scan"], name="alert_scan"),
         ]
 
     def __str__(self) -> str:

@@ -464,6 +464,26 @@ class Findings:
         return issued
 
 
+def _stamped() -> str:
+    """The pass's findings ``f`` and the alerts ``a`` of each that carry the token (the one
+    parameter): found by the alert_finding index, so the token needs no index of its own (one
+    index fewer for every alert inserted). On PostgreSQL the alerts are looked up finding by
+    finding (``LATERAL``, ``OFFSET 0`` keeping the planner from flattening it): the planner
+    cannot know that a token no pass has committed holds many rows, and estimating one, it
+    would read the whole alerts table and join it to the findings row by row."""
+    alert = _table(Alert)
+    if connection.vendor == "postgresql":
+        return (
+            f"{TABLE} f CROSS JOIN LATERAL (SELECT a.id, a.recipient_id, a.project_id, a.rule, "
+            f"a.due_period, a.level FROM {alert} a WHERE {_OF_FINDING} AND a.scan = %s "
+            "OFFSET 0) a"
+        )
+    return f"{TABLE} f JOIN {alert} a ON {_OF_FINDING} AND a.scan = %s"
+
+
+_OF_FINDING = "a.project_id = f.project_id AND a.rule = f.rule AND a.due_period = f.due_period"
+
+
 def create_deliveries(
     *,
     token: str,
@@ -477,8 +497,9 @@ def create_deliveries(
     an address and wants it, at the time their preference says (``digest_at`` for a digest, the
     matching quiet hours' end, else now); a robot message per finding and level for each enabled
     robot of the project's zone or of the city, from its minimum level. Inside the pass: the
-    project's zone comes from the pass's findings table, not from the projects (whose whole
-    table the planner would hash, misjudging how few alerts a token holds)."""
+    alerts are those of the pass's findings that carry the token (``_stamped``), and the
+    project's zone comes from the findings table, not from the projects (whose whole table the
+    planner would hash, misjudging how few alerts a token holds)."""
     ops = connection.ops
     when = ["CASE WHEN pr.id IS NULL THEN %s WHEN pr.daily_digest THEN %s"]
     when_params = [ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(digest_at)]
@@ -491,7 +512,7 @@ def create_deliveries(
         ]
     when.append("ELSE %s END")
     when_params.append(ops.adapt_datetimefield_value(now))
-    delivery, alert = _table(Delivery), _table(Alert)
+    delivery = _table(Delivery)
     user, membership = _table(get_user_model()), _table(Membership)
     columns = (
         f"INSERT INTO {delivery} (alert_id, kind, channel_id, {_quoted('key')}, status, attempts, "
@@ -499,9 +520,9 @@ def create_deliveries(
     )
     emails = _run(
         columns + f"SELECT a.id, %s, NULL, 'email:' || {_text('a.id')}, %s, 0, {' '.join(when)}, "
-        f"NULL, '', NULL, '', %s FROM {alert} a JOIN {user} u ON u.id = a.recipient_id "
+        f"NULL, '', NULL, '', %s FROM {_stamped()} JOIN {user} u ON u.id = a.recipient_id "
         f"LEFT JOIN {_table(Preference)} pr ON pr.user_id = a.recipient_id "
-        "WHERE a.scan = %s AND (pr.id IS NULL OR pr.email) AND u.email IS NOT NULL "
+        "WHERE (pr.id IS NULL OR pr.email) AND u.email IS NOT NULL "
         f"AND u.email <> '' AND EXISTS (SELECT 1 FROM {membership} m "
         "WHERE m.user_id = a.recipient_id) ORDER BY a.id ON CONFLICT DO NOTHING",
         [
@@ -520,9 +541,7 @@ def create_deliveries(
     robots = _run(
         columns + f"SELECT g.alert_id, ch.kind, ch.id, {key}, %s, 0, %s, NULL, '', NULL, '', %s "
         "FROM (SELECT MIN(a.id) AS alert_id, a.project_id, a.rule, a.due_period, a.level, "
-        f"f.zone_id FROM {alert} a JOIN {TABLE} f ON f.project_id = a.project_id "
-        "AND f.rule = a.rule AND f.due_period = a.due_period "
-        "WHERE a.scan = %s GROUP BY a.project_id, a.rule, a.due_period, a.level, f.zone_id) g "
+        f"f.zone_id FROM {_stamped()} GROUP BY a.project_id, a.rule, a.due_period, a.level, f.zone_id) g "
         f"JOIN {_table(Channel)} ch ON ch.enabled AND (ch.zone_id = g.zone_id OR ch.city_id = %s) "
         f"WHERE {alert_rank} >= {robot_rank} ORDER BY g.alert_id, ch.id ON CONFLICT DO NOTHING",
         [
