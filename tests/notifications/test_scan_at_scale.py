@@ -28,9 +28,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A zone's pass that raises: its scan mark, its city's rules, the ladder, the thresholds, the
 # temporary table, the alerts, the quiet hours, the deliveries, interviews, letters (the city,
 # its settings, the sequence row locked and moved on), the marks locked and moved on, and the
-# savepoint around them; SQLite asks whether the table holds a row, PostgreSQL raises the
-# pass's work_mem instead. The zone's first pass also creates its mark. (A city's first letter of a
-# year creates its sequence row: five more, once.)
+# savepoint around them; SQLite asks whether the table holds a row, PostgreSQL sets the pass's
+# work_mem and turns JIT off instead (one query). The zone's first pass also creates its mark.
+# (A city's first letter of a year creates its sequence row: five more, once.)
 SCAN = {"sqlite": 23, "postgresql": 23}
 FIRST_SCAN = {vendor: count + 1 for vendor, count in SCAN.items()}
 # A re-scan that finds nothing new (no row written since a quarter of an hour before the last
