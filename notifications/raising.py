@@ -441,16 +441,21 @@ class Findings:
         message_sql, message_params = self._message_sql(sentences)
         letter = _table(Letter)
         serial = f"({sequence.last} + f.rn)"
+        # Numbered and inserted in one order: the outer ORDER BY names the window's keys, not
+        # rn, so the rows come out of the window already sorted (ordered by rn, PostgreSQL
+        # sorted them all again).
+        numbered = ["ord", "days_over DESC", "project_id", "rule", "due_period"]
         issued = _run(
             f"INSERT INTO {letter} (city_id, year, serial, number, project_id, zone_id, rule, "
             "due_period, finding, days_over, issued_on, reply_due_on, replied_on, reply) "
             f"SELECT %s, %s, {serial}, CAST(%s AS TEXT) || {_text(serial)} || CAST(%s AS TEXT), "
             f"f.project_id, f.zone_id, f.rule, f.due_period, {message_sql}, f.days_over, %s, %s, "
-            "NULL, '' FROM (SELECT s.*, ROW_NUMBER() OVER (ORDER BY s.ord, s.days_over DESC, "
-            f"s.project_id, s.rule, s.due_period) AS rn FROM {TABLE} s WHERE ({reached.replace('f.', 's.')}) "
+            "NULL, '' FROM (SELECT s.*, ROW_NUMBER() OVER "
+            f"(ORDER BY {', '.join('s.' + key for key in numbered)}) AS rn "
+            f"FROM {TABLE} s WHERE ({reached.replace('f.', 's.')}) "
             f"AND NOT EXISTS (SELECT 1 FROM {letter} l WHERE l.project_id = s.project_id "
             "AND l.rule = s.rule AND l.due_period = s.due_period)) f "
-            "ORDER BY f.rn",
+            f"ORDER BY {', '.join('f.' + key for key in numbered)}",
             [
                 city_id,
                 year,

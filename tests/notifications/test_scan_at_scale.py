@@ -175,6 +175,8 @@ def test_letters_are_numbered_on_from_the_city_sequence(findings_of_every_kind, 
     scan(as_of=AS_OF)
 
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [42, 43, 44]
+    # inserted in the order they are numbered in
+    assert list(Letter.objects.order_by("pk").values_list("serial", flat=True)) == [42, 43, 44]
     assert Letter.objects.get(serial=44).reply_due_on == AS_OF + datetime.timedelta(days=15)
     assert LetterSequence.objects.get().last == 44
 
