@@ -671,10 +671,11 @@ def _enrollments(cursor, shape: Shape, state: dict) -> None:
     cursor.execute(
         """
         INSERT INTO projects_enrollment (project_id, activity_id, kind, created_at)
-        SELECT m.id, r.activity_id, e.kind, now()
+        SELECT m.id, r.activity_id, e.kind, least(a.held_on::timestamptz, now() - interval '1 day')
         FROM bench_map m JOIN bench_enroll e ON e.t = m.t
         JOIN bench_round r ON r.city_id = m.city_id AND r.year = e.year - m.back
                           AND r.ordinal = e.ordinal
+        JOIN projects_activity a ON a.id = r.activity_id
         """
     )
     state["rows"]["enrollments"] = cursor.rowcount

@@ -346,9 +346,13 @@ def scan_section(ctx: Context) -> list[Figure]:
 
 
 def rates_section(ctx: Context) -> list[Figure]:
-    from projects.models import City, Enrollment
-    from reports.selectors import Basis, three_rates
+    from projects.models import City
+    from reports.selectors import Basis, Narrowing, three_rates
+    from reports.services import rollups_refresh
 
+    # The day's usual state: the rollup refreshed (timed once, as its own figure) a while after
+    # the generated rows were written.
+    refresh = timings(lambda: rollups_refresh(as_of=ctx.today), 1, warmup=0)
     city = City.objects.get(name=BIG_CITY)
     basis = Basis.of(None)  # every generated city keeps the default basis
     d = {"d": ctx.today, "city": city.pk, "province": PROVINCE}
@@ -356,34 +360,42 @@ def rates_section(ctx: Context) -> list[Figure]:
         (
             "rates.city",
             "three rates of one city",
-            {"project__zone__city": city},
+            Narrowing(city_id=city.pk),
             "z.city_id = %(city)s",
             False,
         ),
         (
             "rates.province",
             "three rates of one province (~10 cities)",
-            {"project__zone__city__province": PROVINCE},
+            Narrowing(province=PROVINCE),
             "c.province = %(province)s",
             False,
         ),
-        ("rates.country", "three rates of the whole country", {}, "true", False),
+        ("rates.country", "three rates of the whole country", Narrowing(), "true", False),
         (
             "rates.province_by_zone",
             "three rates of a province, by zone",
-            {"project__zone__city__province": PROVINCE},
+            Narrowing(province=PROVINCE),
             "c.province = %(province)s",
             True,
         ),
     ]
-    figures = []
+    figures = [
+        beside(
+            "rates.rollup_refresh",
+            "every zone's three-rates rollup (reports.services.rollups_refresh)",
+            refresh,
+            None,
+            None,
+            unit="s",
+        )
+    ]
     for name, what, narrowing, where, by_zone in ctx.progress(
         cases, desc="three rates", leave=False
     ):
-        enrollments = Enrollment.objects.filter(**narrowing)
         product = timings(
-            lambda e=enrollments, b=by_zone: three_rates(
-                enrollments=e, as_of=ctx.today, basis=basis, by_zone=b
+            lambda n=narrowing, b=by_zone: three_rates(
+                narrowing=n, as_of=ctx.today, basis=basis, by_zone=b
             ),
             ctx.repeat,
         )

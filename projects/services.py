@@ -36,6 +36,7 @@ from projects.models import (
     Project,
     Zone,
 )
+from projects.signals import projects_moved
 
 ALREADY_ENROLLED = _("The project is already enrolled in this batch.")
 MILESTONE_NAME_TAKEN = _("The project already has a milestone of this name.")
@@ -269,6 +270,7 @@ def project_update_many(*, by, changes: list[tuple[Project, dict]]) -> list[Proj
         names=[fields.get("name", project.name) for project, fields in changes],
     )
     written: set[str] = set()
+    moved: set[int] = set()
     for index, (project, fields) in enumerate(changes):
         with _row(index):
             if project.pk not in visible:
@@ -278,6 +280,8 @@ def project_update_many(*, by, changes: list[tuple[Project, dict]]) -> list[Proj
             missing = [n for n in ("leader", "officer") if _pk(fields.get(n)) not in known | {None}]
             if missing:
                 raise Invalid.on(missing[0], _("No such user."))
+            if "zone" in fields and _pk(fields["zone"]) != project.zone_id:
+                moved |= {project.zone_id, _pk(fields["zone"])}
             for name, value in fields.items():
                 setattr(project, name, value)
             if project.zone_id in zones:
@@ -297,6 +301,8 @@ def project_update_many(*, by, changes: list[tuple[Project, dict]]) -> list[Proj
     try:
         with transaction.atomic():
             Project.objects.bulk_update(projects, [*sorted(written), "updated_at"], batch_size=500)
+            if moved:
+                projects_moved.send(sender=Project, zone_ids=moved)
     except IntegrityError:
         raise Invalid(_("Someone else has just written the same; reload and try again.")) from None
     return projects

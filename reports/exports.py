@@ -8,17 +8,17 @@ reach is the same ``Invalid`` naming the parameter.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from projects.errors import Invalid
-from projects.models import City, Enrollment, Project, Zone
+from projects.models import City, Project, Zone
 from reports.monthly import Bulletin, monthly_bulletin, monthly_workbook
 from reports.parameters import city_in_scope, month_of, zone_in_scope
-from reports.selectors import Basis, targets_of
+from reports.selectors import Basis, Narrowing, targets_of
 from reports.stall_ledger import stalls_workbook
 from reports.weekly import Week, weekly_workbook
 
@@ -28,7 +28,7 @@ class Reach:
     projects: QuerySet[Project]
     zones: QuerySet[Zone]
     cities: QuerySet[City]
-    enrollments: QuerySet[Enrollment]
+    narrowing: Narrowing
 
     @classmethod
     def of(cls, user) -> Reach:
@@ -36,14 +36,12 @@ class Reach:
             Project.objects.restrict(user),
             Zone.objects.restrict(user),
             City.objects.restrict(user),
-            Enrollment.objects.restrict(user),
+            Narrowing(user=user),
         )
 
     @classmethod
     def everything(cls) -> Reach:
-        return cls(
-            Project.objects.all(), Zone.objects.all(), City.objects.all(), Enrollment.objects.all()
-        )
+        return cls(Project.objects.all(), Zone.objects.all(), City.objects.all(), Narrowing())
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class Place:
     slug: str
     projects: QuerySet[Project]
     zones: QuerySet[Zone]
-    enrollments: QuerySet[Enrollment]
+    narrowing: Narrowing
 
 
 def place_of(reach: Reach, *, zone: str | None, city: str | None) -> Place:
@@ -70,7 +68,7 @@ def place_of(reach: Reach, *, zone: str | None, city: str | None) -> Place:
             place.code,
             reach.projects.filter(zone=place),
             reach.zones.filter(pk=place.pk),
-            reach.enrollments.filter(project__zone_id=place.pk),
+            replace(reach.narrowing, zone_id=place.pk),
         )
     place = city_in_scope(reach.cities, reach.zones, city, whole=True)
     return Place(
@@ -79,7 +77,7 @@ def place_of(reach: Reach, *, zone: str | None, city: str | None) -> Place:
         place.name,
         reach.projects.filter(zone__city=place),
         reach.zones.filter(city=place),
-        reach.enrollments.filter(project__zone__city_id=place.pk),
+        replace(reach.narrowing, city_id=place.pk),
     )
 
 
@@ -102,7 +100,7 @@ def weekly_export(
     weekly_workbook(
         out,
         projects=place.projects,
-        enrollments=place.enrollments,
+        narrowing=place.narrowing,
         basis=Basis.of(place.city),
         targets=targets_of(place.city, as_of.year),
         week=parsed,

@@ -1,5 +1,6 @@
-"""A city's reporting rules (the basis (口径) of its three rates and its yearly targets), and the
-record of a ledger import.
+"""A city's reporting rules (the basis (口径) of its three rates and its yearly targets), the
+record of a ledger import, and the three rates' figures counted in advance for the day (the
+rollup).
 
 The rules live here, not in projects/, because only the reports read them: projects would otherwise
 know about how a city chooses to publish its figures, and the dependency would run backwards
@@ -8,6 +9,7 @@ know about how a city chooses to publish its figures, and the dependency would r
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import City, ScopedQuerySet, Zone
+from projects.models import Activity, City, ScopedQuerySet, Zone
 
 # Defaults of the provincial campaign: 开工率 80 %, 投产率 40 %, 达效率 95 %.
 DEFAULT_TARGETS = {
@@ -151,3 +153,73 @@ class LedgerImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+
+class RateRollup(models.Model):
+    """The three rates' figures of one zone, round and batch counted in advance for one day
+    (its zone's ``RollupMark.as_of``), split by what a basis (口径) may leave out: whether the
+    project was terminated by that day, and whether it is an industry project. Any basis sums
+    the rows it counts, so one refresh serves every city's basis.
+
+    Each figure counts what ``selectors._aggregates`` counts on that day: enrollments, their
+    projects' investment, the enrollments whose project reached each rate's date by then, and
+    the outputs of the projects that have both an actual and a target output.
+    """
+
+    zone = models.ForeignKey(Zone, models.CASCADE, related_name="+", verbose_name=_("zone"))
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="+", verbose_name=_("activity")
+    )
+    kind = models.CharField(_("batch"), max_length=20)
+    terminated = models.BooleanField(_("terminated by the day"))
+    industry = models.BooleanField(_("industry project"))
+    count = models.PositiveIntegerField(_("enrollments"))
+    total_investment = models.DecimalField(max_digits=20, decimal_places=2)
+    started = models.PositiveIntegerField()
+    in_statistics = models.PositiveIntegerField()
+    producing = models.PositiveIntegerField()
+    at_target = models.PositiveIntegerField()
+    above_scale = models.PositiveIntegerField()
+    output_actual = models.DecimalField(max_digits=20, decimal_places=2)
+    output_target = models.DecimalField(max_digits=20, decimal_places=2)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_zone, scope_city = "zone", "zone__city"
+
+    class Meta:
+        verbose_name = _("three rates rollup")
+        verbose_name_plural = _("three rates rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "activity", "kind", "terminated", "industry"],
+                name="rate_rollup_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} · {self.activity_id} · {self.kind}"
+
+
+class RollupMark(models.Model):
+    """Which day a zone's ``RateRollup`` rows count, and when they were computed. A change
+    that leaves no date on a project or an enrollment (a deletion, a move between zones, an
+    enrollment edited) blanks the mark: the zone is then read live until the next refresh."""
+
+    zone = models.OneToOneField(
+        Zone, models.CASCADE, primary_key=True, related_name="rollup_mark", verbose_name=_("zone")
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    # A zone is read live when a project of it was stamped (``updated_at``), or an enrollment
+    # of it created, up to this long before its rows were computed: a write stamped before the
+    # refresh began but committed after the refresh read the zone is not in the rows (as
+    # notifications.services.UNCOMMITTED_MARGIN says for the scan).
+    UNCOMMITTED_MARGIN = datetime.timedelta(minutes=15)
+
+    class Meta:
+        verbose_name = _("rollup mark")
+        verbose_name_plural = _("rollup marks")
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} · {self.as_of}"

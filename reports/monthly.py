@@ -16,12 +16,13 @@ from django.db.models import Count, Q
 from django.utils import translation
 
 from notifications.models import Interview, Letter
-from projects.models import City, Enrollment, Project, Zone
+from projects.models import City, Project, Zone
 from projects.selectors import with_stall
 from reports.parameters import month_end
 from reports.selectors import (
     RANKED_RATES,
     Basis,
+    Narrowing,
     targets_of,
     three_rates,
     without_exact,
@@ -76,11 +77,9 @@ def monthly_bulletin(*, city: City, month: datetime.date, today: datetime.date) 
     basis = Basis.of(city)
     zones = Zone.objects.filter(city=city)
     projects = Project.objects.filter(zone__city=city)
-    enrollments = Enrollment.objects.filter(
-        project__zone__city_id=city.pk, activity__held_on__lte=as_of
-    )
-    ranked = zones_ranked(enrollments=enrollments, zones=zones, as_of=as_of, basis=basis)
-    total = without_exact(three_rates(enrollments=enrollments, as_of=as_of, basis=basis))
+    narrowing = Narrowing(city_id=city.pk, held_to=as_of)
+    ranked = zones_ranked(narrowing=narrowing, zones=zones, as_of=as_of, basis=basis)
+    total = without_exact(three_rates(narrowing=narrowing, as_of=as_of, basis=basis))
     return Bulletin(
         city=city,
         month=month,

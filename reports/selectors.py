@@ -1,21 +1,26 @@
-"""The "三率" as the cities publish them: one aggregate query on the city's basis (口径).
+"""The "三率" as the cities publish them: one aggregate on the city's basis (口径).
 
-The query joins enrollment → activity → project (→ zone) and filters the join by the caller's
-scope and parameters; it never asks ``activity IN (subquery) AND project IN (subquery)``, which
-made PostgreSQL pair every project of a city with every round of it.
+The live query joins enrollment → activity → project (→ zone) and filters the join by the
+caller's scope and parameters; it never asks ``activity IN (subquery) AND project IN
+(subquery)``, which made PostgreSQL pair every project of a city with every round of it.
+
+For the day the rollup was refreshed for (today, every ten minutes: ``services.rollups_refresh``),
+the zones whose rows are still exact are summed from ``RateRollup`` instead, and only the others
+are aggregated live; the two halves are added. Both are narrowed by one ``Narrowing``, said of a
+zone and a round only, so they count the same enrollments.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from projects.models import City, Enrollment, Project, Zone
-from reports.models import DEFAULT_TARGETS, RateBasis, RateTarget
+from reports.models import DEFAULT_TARGETS, RateBasis, RateRollup, RateTarget, RollupMark
 
 # batch kind -> {rate name: the project date that counts it}
 RATES = {
@@ -28,6 +33,14 @@ RATES = {
         "target_rate": "at_target_on",
         "above_scale_rate": "above_scale_on",
     },
+}
+# rate -> the ``RateRollup`` column that counts it
+ROLLED_UP = {
+    "start_rate": "started",
+    "statistics_rate": "in_statistics",
+    "production_rate": "producing",
+    "target_rate": "at_target",
+    "above_scale_rate": "above_scale",
 }
 # The three rates the cities set targets for and rank zones by.
 RANKED_RATES = ("start_rate", "production_rate", "target_rate")
@@ -100,6 +113,184 @@ def _aggregates(basis: Basis, as_of: datetime.date) -> dict:
     return aggregates
 
 
+class _Everything:
+    def __repr__(self) -> str:
+        return "EVERYTHING"
+
+
+# A narrowing without a user's scope: for a command, or a city its caller sees whole.
+EVERYTHING = _Everything()
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Which enrollments a report counts, said only of their zone and their round, so that
+    the live aggregate (from enrollments) and the rollup (from its rows) narrow alike: ``user``
+    is the scope (``restrict``, the one rule for every model), the rest the report's
+    parameters."""
+
+    user: object = EVERYTHING
+    zone_id: int | None = None
+    city_id: int | None = None
+    province: str | None = None
+    activity_ids: tuple[int, ...] | None = None
+    held_from: datetime.date | None = None
+    held_to: datetime.date | None = None
+
+    def zones(self) -> QuerySet[Zone]:
+        return self._narrowed(Zone.objects.all(), zone="", round_=None)
+
+    def enrollments(self) -> QuerySet[Enrollment]:
+        return self._narrowed(Enrollment.objects.all(), zone="project__zone", round_="activity")
+
+    def rollups(self) -> QuerySet[RateRollup]:
+        return self._narrowed(RateRollup.objects.all(), zone="zone", round_="activity")
+
+    def _narrowed(self, rows, *, zone: str, round_: str | None):
+        if self.user is not EVERYTHING:
+            rows = rows.restrict(self.user)
+        at = f"{zone}__" if zone else ""
+        lookups: dict = {}
+        if self.zone_id is not None:
+            lookups[f"{at}pk"] = self.zone_id
+        if self.city_id is not None:
+            lookups[f"{at}city_id"] = self.city_id
+        if self.province is not None:
+            lookups[f"{at}city__province"] = self.province
+        if round_ is not None:
+            if self.activity_ids is not None:
+                lookups[f"{round_}_id__in"] = self.activity_ids
+            if self.held_from is not None:
+                lookups[f"{round_}__held_on__gte"] = self.held_from
+            if self.held_to is not None:
+                lookups[f"{round_}__held_on__lte"] = self.held_to
+        return rows.filter(**lookups)
+
+
+def _rolled_up(basis: Basis) -> dict:
+    """``_aggregates`` over the rollup's rows: each figure the sum of the rows the basis
+    counts."""
+    counted = Q() if basis.terminated_in_denominator else Q(terminated=False)
+    above_scale_counted = counted & Q(industry=True) if basis.above_scale_industry_only else counted
+    aggregates = {
+        "count": Sum("count"),
+        "total": Sum("total_investment"),
+        "terminated": Sum("count", filter=Q(terminated=True)),
+        "counted": Sum("count", filter=counted),
+        "above_scale_counted": Sum("count", filter=above_scale_counted),
+        # The rows hold the outputs of the projects having both.
+        "output_actual": Sum("output_actual", filter=counted),
+        "output_target": Sum("output_target", filter=counted),
+    }
+    for rate, column in ROLLED_UP.items():
+        within = above_scale_counted if rate == "above_scale_rate" else counted
+        aggregates[rate] = Sum(column, filter=within)
+    return aggregates
+
+
+# How a three-rates answer is grouped besides the batch: (live key, rollup key).
+_GROUPS = {
+    None: (None, None),
+    "zone": ("project__zone_id", "zone_id"),
+    "round": ("activity_id",) * 2,
+}
+
+
+def rollup_split(narrowing: Narrowing, as_of: datetime.date) -> tuple[list[int], list[int]]:
+    """The narrowed zones whose rollup rows hold ``as_of`` exactly (fresh), and the others
+    (stale): no mark for that day (never refreshed for it, or blanked by a change no date
+    records), or a project stamped or an enrollment created since the rows were computed,
+    less the margin of writes still uncommitted then. Two queries; one when no zone is marked
+    for ``as_of`` (any day but the rollup's)."""
+    marks = list(
+        narrowing.zones()
+        .order_by()
+        .values_list("pk", "rollup_mark__as_of", "rollup_mark__computed_at")
+    )
+    computed = {zone: at for zone, day, at in marks if day == as_of and at is not None}
+    if computed:
+        margin = RollupMark.UNCOMMITTED_MARGIN
+        for zone, last in _changed_since(min(computed.values()) - margin):
+            if zone in computed and last >= computed[zone] - margin:
+                del computed[zone]
+    return sorted(computed), sorted({zone for zone, _day, _at in marks} - set(computed))
+
+
+def _rows(narrowing: Narrowing, as_of: datetime.date, basis: Basis, group: str | None) -> dict:
+    """``{(group key, kind): figures}`` of the narrowed enrollments as of ``as_of``: the fresh
+    zones summed from the rollup, the stale ones aggregated live, the two added; all live
+    when no zone is fresh."""
+    live_key, rollup_key = _GROUPS[group]
+    fresh, stale = rollup_split(narrowing, as_of)
+    enrollments = narrowing.enrollments()
+    if not fresh:
+        return _live(enrollments, as_of, basis, live_key)
+    rollups = narrowing.rollups()
+    rollups = (
+        rollups.filter(zone_id__in=fresh)
+        if len(fresh) <= len(stale)
+        else rollups.exclude(zone_id__in=stale)
+    )
+    keys = ["kind", rollup_key] if rollup_key else ["kind"]
+    sums = {f"sum_{name}": aggregate for name, aggregate in _rolled_up(basis).items()}
+    rows: dict = {}
+    for row in rollups.order_by().values(*keys).annotate(**sums):
+        # A sum over no row is null where the live count says 0.
+        rows[(row.get(rollup_key), row["kind"])] = {
+            name.removeprefix("sum_"): 0 if value is None else value for name, value in row.items()
+        }
+    if stale:
+        live = _live(enrollments.filter(project__zone_id__in=stale), as_of, basis, live_key)
+        for key, row in live.items():
+            rows[key] = _added(rows[key], row) if key in rows else row
+    return rows
+
+
+def _live(enrollments: QuerySet[Enrollment], as_of, basis, key: str | None) -> dict:
+    keys = ["kind", key] if key else ["kind"]
+    rows = enrollments.order_by().values(*keys).annotate(**_aggregates(basis, as_of))
+    return {(row.get(key), row["kind"]): row for row in rows}
+
+
+def _changed_since(since) -> list[tuple[int, object]]:
+    """Each zone with a project stamped, or an enrollment created, since ``since``, and the
+    last such moment: both read through their timestamp's index."""
+    projects = (
+        Project.objects.filter(updated_at__gte=since)
+        .order_by()
+        .values("zone_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("zone_id", "last")
+    )
+    enrollments = (
+        Enrollment.objects.filter(created_at__gte=since)
+        .order_by()
+        .values("project__zone_id")
+        .annotate(last=Max("created_at"))
+        .values_list("project__zone_id", "last")
+    )
+    return list(projects.union(enrollments, all=True))
+
+
+def _added(one: dict, other: dict) -> dict:
+    return {
+        name: (one.get(name) or 0) + (other.get(name) or 0) if name in _SUMMED else one[name]
+        for name in one
+    }
+
+
+_SUMMED = {
+    "count",
+    "total",
+    "terminated",
+    "counted",
+    "above_scale_counted",
+    "output_actual",
+    "output_target",
+    *ROLLED_UP,
+}
+
+
 def _share(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
 
@@ -129,39 +320,31 @@ def _batch(kind: str, row: dict | None) -> dict:
 
 
 def three_rates(
-    *, enrollments: QuerySet[Enrollment], as_of: datetime.date, basis: Basis, by_zone: bool = False
+    *, narrowing: Narrowing, as_of: datetime.date, basis: Basis, by_zone: bool = False
 ) -> dict:
-    """Counts, investment and rates of each batch of ``enrollments`` (scoped and narrowed by the
-    caller) as of ``as_of``, in one aggregate query.
+    """Counts, investment and rates of each batch of the enrollments ``narrowing`` keeps as of
+    ``as_of`` (from the rollup where it holds that day, see ``_rows``).
 
     A rate is the share of the batch's counted projects whose date is on or before ``as_of``;
     ``None`` when nothing counts. With ``by_zone`` the answer is ``{zone id: batches}``.
     """
-    keys = ["kind", "project__zone_id"] if by_zone else ["kind"]
-    rows = enrollments.order_by().values(*keys).annotate(**_aggregates(basis, as_of))
     grouped: dict = {}
-    for row in rows:
-        grouped.setdefault(row.get("project__zone_id"), {})[row["kind"]] = row
+    for (zone_id, kind), row in _rows(narrowing, as_of, basis, "zone" if by_zone else None).items():
+        grouped.setdefault(zone_id, {})[kind] = row
     if not by_zone:
         return _batches(grouped.get(None, {}))
     return {zone_id: _batches(kinds) for zone_id, kinds in grouped.items()}
 
 
 def three_rates_by_round(*, user, as_of: datetime.date) -> list[dict]:
-    """Each round in ``user``'s scope with its batches, in one aggregate query grouped by round:
-    the same figures, on the same basis, as ``three_rates_report(activities=[round])``."""
+    """Each round in ``user``'s scope with its batches, grouped by round: the same figures, on
+    the same basis, as ``three_rates_report(activities=[round])``."""
     from projects.models import Activity
 
     basis = Basis.of(_home(user))
-    rows = (
-        Enrollment.objects.restrict(user)
-        .order_by()
-        .values("activity_id", "kind")
-        .annotate(**_aggregates(basis, as_of))
-    )
     grouped: dict = {}
-    for row in rows:
-        grouped.setdefault(row["activity_id"], {})[row["kind"]] = row
+    for (round_id, kind), row in _rows(Narrowing(user=user), as_of, basis, "round").items():
+        grouped.setdefault(round_id, {})[kind] = row
     return [
         {
             "id": round_.pk,
@@ -214,14 +397,14 @@ def money(value) -> str:
 
 def zones_ranked(
     *,
-    enrollments: QuerySet[Enrollment],
+    narrowing: Narrowing,
     zones: QuerySet[Zone],
     as_of: datetime.date,
     basis: Basis,
 ) -> list[dict]:
     """Every zone of ``zones`` with its batches and ranks; a zone with no enrollment has empty
     batches and no rank."""
-    by_zone = three_rates(enrollments=enrollments, as_of=as_of, basis=basis, by_zone=True)
+    by_zone = three_rates(narrowing=narrowing, as_of=as_of, basis=basis, by_zone=True)
     empty = _batches({})
     answer = [
         {"zone": zone.code, "name": zone.name, **by_zone.get(zone.pk, empty)}
@@ -257,29 +440,19 @@ def three_rates_report(
     from reports.parameters import city_in_scope, home_city_id, rounds_in_scope, zone_in_scope
 
     zones = Zone.objects.restrict(user)
-    enrollments = Enrollment.objects.restrict(user)
+    narrowing = Narrowing(user=user, held_from=held_from or None, held_to=held_to or None)
     city_id = None
     if zone:
         place = zone_in_scope(zones, zone)
-        enrollments, zones, city_id = (
-            enrollments.filter(project__zone_id=place.pk),
-            zones.filter(pk=place.pk),
-            place.city_id,
-        )
+        narrowing = replace(narrowing, zone_id=place.pk)
+        zones, city_id = zones.filter(pk=place.pk), place.city_id
     if city:
         place = city_in_scope(City.objects.restrict(user), zones, city)
-        enrollments, zones, city_id = (
-            enrollments.filter(project__zone__city_id=place.pk),
-            zones.filter(city_id=place.pk),
-            place.pk,
-        )
+        narrowing = replace(narrowing, city_id=place.pk)
+        zones, city_id = zones.filter(city_id=place.pk), place.pk
     if activities:
         rounds = rounds_in_scope(Activity.objects.restrict(user), activities)
-        enrollments = enrollments.filter(activity_id__in=rounds)
-    if held_from:
-        enrollments = enrollments.filter(activity__held_on__gte=held_from)
-    if held_to:
-        enrollments = enrollments.filter(activity__held_on__lte=held_to)
+        narrowing = replace(narrowing, activity_ids=tuple(rounds))
     if city_id is None:
         city_id = home_city_id(user)
     home = City(pk=city_id) if city_id else None
@@ -290,11 +463,9 @@ def three_rates_report(
     )
     answer: dict = {"as_of": as_of, "basis": basis.as_dict()}
     if by_zone:
-        answer["zones"] = zones_ranked(
-            enrollments=enrollments, zones=zones, as_of=as_of, basis=basis
-        )
+        answer["zones"] = zones_ranked(narrowing=narrowing, zones=zones, as_of=as_of, basis=basis)
     else:
-        answer.update(without_exact(three_rates(enrollments=enrollments, as_of=as_of, basis=basis)))
+        answer.update(without_exact(three_rates(narrowing=narrowing, as_of=as_of, basis=basis)))
     answer["targets"] = targets_of(home, as_of.year)
     return answer
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import IO
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import translation
 
-from projects.models import Enrollment, Problem, ProgressReport, Project, Stage
+from projects.models import Problem, ProgressReport, Project, Stage
 from projects.selectors import stalled_q, traffic_light_label, with_stall
-from reports.selectors import Basis, three_rates
+from reports.selectors import Basis, Narrowing, three_rates
 from reports.xlsx import Kind, Share, Workbook
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -69,7 +69,7 @@ def weekly_workbook(
     out: IO[bytes],
     *,
     projects: QuerySet[Project],
-    enrollments: QuerySet[Enrollment],
+    narrowing: Narrowing,
     basis: Basis,
     targets: dict[str, float],
     week: Week,
@@ -79,7 +79,7 @@ def weekly_workbook(
     """Write the workbook of ``projects`` (already scoped) for ``week`` into ``out``.
 
     Figures are as of the week's Sunday, or today while the week is still running; the three
-    rates are those of ``enrollments`` in rounds held by then, on ``basis``.
+    rates are those of the enrollments ``narrowing`` keeps in rounds held by then, on ``basis``.
     """
     as_of = min(week.sunday, today)
     # Projects terminated before the week began are closed business for the meeting.
@@ -88,9 +88,7 @@ def weekly_workbook(
         f"{title}“三个一批”项目周调度表（{week.year}年第{week.number}周，截至{as_of:%Y-%m-%d}）"
     )
     book = Workbook(out)
-    rates = three_rates(
-        enrollments=enrollments.filter(activity__held_on__lte=as_of), as_of=as_of, basis=basis
-    )
+    rates = three_rates(narrowing=replace(narrowing, held_to=as_of), as_of=as_of, basis=basis)
     # The meeting's workbook is Chinese whatever language the request asked for.
     annotated = with_stall(projects, as_of=as_of)
     with translation.override("zh-hans"):

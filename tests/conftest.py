@@ -172,5 +172,6 @@ def data_migration_rows(transactional_db):
         ("projects.migrations.0004_stall_thresholds", "create_defaults"),
         ("workflow.migrations.0003_escalation_ladder_and_city_rules", "create_ladder"),
         ("notifications.migrations.0003_beat_schedule", "create_schedule"),
+        ("reports.migrations.0004_rollup_schedule", "create_schedule"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)

@@ -74,7 +74,11 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "kind"], name="enrollment_one_per_kind"),
         ]
-        indexes = [models.Index(fields=["activity", "kind"], name="enrollment_activity_kind")]
+        indexes = [
+            models.Index(fields=["activity", "kind"], name="enrollment_activity_kind"),
+            # The three rates' rollup: the zones that gained an enrollment since their refresh.
+            models.Index(fields=["created_at"], name="enrollment_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.get_kind_display()} · {self.project}"

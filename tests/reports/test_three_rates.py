@@ -305,12 +305,13 @@ def test_the_three_rates_take_a_fixed_number_of_queries(
     api, supervisor, officer, cohort, django_assert_num_queries
 ):
     client = api(supervisor)
-    # token with user and membership, the city's basis and targets, the one aggregate
-    with django_assert_num_queries(4):
+    # token with user and membership, the city's basis and targets, the zones' rollup marks
+    # (none: no refresh ran), the one aggregate
+    with django_assert_num_queries(5):
         client.get(RATES)
     # and the zone named, checked once
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(RATES, {"zone": "linfen-etdz"})
     # by zone: the zones listed too
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(RATES, {"by": "zone"})
