@@ -4,6 +4,7 @@ ten minutes (a django-celery-beat row created by a data migration, editable in t
 from celery import shared_task
 from django.utils import timezone
 
+from reports.selectors import Narrowing, rollup_split
 from reports.services import ledger_import_run, rollups_refresh
 
 
@@ -16,7 +17,11 @@ def ledger_import_task(import_id: int) -> None:
 
 @shared_task
 def rollups_refresh_task() -> int:
-    """Every zone's three-rates rollup for today, the day the pages and the API ask for by
-    default (``TIME_ZONE``, Asia/Shanghai); a second run at once only recomputes the same rows
+    """The three-rates rollup of today, the day the pages and the API ask for by default
+    (``TIME_ZONE``, Asia/Shanghai), for the zones whose rows do not hold it (the first run of a
+    day: every zone; then those changed since): a zone whose rows are exact is not counted
+    again. The number of zones refreshed; a second run at once only recomputes the same rows
     (each chunk locks its zones' marks)."""
-    return rollups_refresh(as_of=timezone.localdate())
+    today = timezone.localdate()
+    _fresh, stale = rollup_split(Narrowing(), today)
+    return rollups_refresh(as_of=today, zone_ids=stale) if stale else 0

@@ -334,6 +334,25 @@ def test_the_task_refreshes_every_zone_for_today(world, rolled):
     assert set(RollupMark.objects.values_list("as_of", flat=True)) == {TODAY}
 
 
+def test_the_task_leaves_the_zones_whose_rows_hold_today_and_counts_the_changed_one(world, rolled):
+    # given every zone refreshed for today, then one project changed an hour later
+    with later(1.5):
+        rollups_refresh_task()
+    computed = dict(RollupMark.objects.values_list("zone_id", "computed_at"))
+    project = Project.objects.order_by("pk").first()
+    with later(2.5):
+        project.save()
+
+    # when the task runs again past the margin
+    with later(3):
+        refreshed = rollups_refresh_task()
+
+    # then only the changed project's zone was counted again
+    assert refreshed == 1
+    after = dict(RollupMark.objects.values_list("zone_id", "computed_at"))
+    assert {zone for zone in after if after[zone] != computed[zone]} == {project.zone_id}
+
+
 def test_the_schedule_row_runs_the_refresh_every_ten_minutes(data_migration_rows):
     from django_celery_beat.models import PeriodicTask
 
