@@ -19,6 +19,9 @@ class AlertFilterSet(django_filters.FilterSet):
     )
     # a number, not a choice among all projects: a foreign id must answer as an unknown one does
     project = IdFilter(field_name="project")
+    project_name = django_filters.CharFilter(
+        field_name="project__name", lookup_expr="icontains", max_length=100, label=_("project")
+    )
 
     class Meta:
         model = Alert

@@ -10,6 +10,8 @@ from projects.models import Project, Zone
 from workflow.models import Level, Rule
 
 _ANY = [("", _("any"))]
+# Past this many projects in an inbox, its project filter is a search on the name, not a list.
+PROJECT_CHOICES = 100
 
 
 def _select() -> forms.Select:
@@ -32,14 +34,31 @@ class AlertFilterForm(forms.Form):
     project = forms.ChoiceField(label=_("project"), required=False, widget=_select())
 
     def __init__(self, *args, alerts, **kwargs) -> None:
-        """``alerts``: the user's inbox; its projects are the project filter's choices."""
+        """``alerts``: the user's inbox. Its projects are the project filter's choices while
+        they are few enough to pick from (a city supervisor's inbox can span thousands, which
+        made the page half a megabyte); beyond that the filter searches the projects' names."""
         super().__init__(*args, **kwargs)
-        projects = (
+        projects = list(
             Project.objects.filter(pk__in=alerts.values("project"))
             .order_by("name", "pk")
-            .values_list("pk", "name")
+            .values_list("pk", "name")[: PROJECT_CHOICES + 1]
         )
-        self.fields["project"].choices = _ANY + [(str(pk), name) for pk, name in projects]
+        if len(projects) <= PROJECT_CHOICES:
+            self.fields["project"].choices = _ANY + [(str(pk), name) for pk, name in projects]
+            return
+        del self.fields["project"]
+        self.fields["project_name"] = forms.CharField(
+            label=_("project"),
+            required=False,
+            max_length=100,
+            widget=forms.TextInput(
+                attrs={
+                    "class": "form-control form-control-sm",
+                    "type": "search",
+                    "placeholder": _("part of its name"),
+                }
+            ),
+        )
 
 
 class LetterFilterForm(forms.Form):

@@ -37,6 +37,16 @@ def test_the_inbox_holds_only_the_callers_alerts(api, officer, alerts):
     assert body["results"][0]["project_name"] == "签而未落的铸件项目"
 
 
+def test_the_inbox_filters_by_part_of_the_projects_name(api, officer, alerts):
+    matching = api(officer).get("/api/v1/alerts/", {"project_name": "铸件"}).json()
+    other = api(officer).get("/api/v1/alerts/", {"project_name": "光伏"}).json()
+    too_long = api(officer).get("/api/v1/alerts/", {"project_name": "长" * 101})
+
+    assert matching["count"] == 2
+    assert other["count"] == 0
+    assert too_long.status_code == 400
+
+
 def test_acknowledging_marks_it_read_once(api, officer, alerts):
     client = api(officer)
 

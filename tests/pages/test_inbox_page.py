@@ -86,6 +86,32 @@ def test_the_inbox_filters_unread_level_rule_and_project(client, officer, superv
     assert "没有符合筛选条件的提醒。" in by_rule
 
 
+def test_an_inbox_spanning_many_projects_searches_their_names_instead_of_listing_them(
+    client, officer, found, monkeypatch
+):
+    # given an inbox spanning more projects than the filter lists (two, against one here)
+    monkeypatch.setattr("notifications.forms.PROJECT_CHOICES", 1)
+    client.force_login(officer)
+
+    # when the page is opened, and then filtered by part of a name
+    page = client.get(INBOX).content.decode()
+    by_name = _rows(client.get(INBOX, {"project_name": "久拖"}))
+
+    # then the filter is a search box, no project is an option, and the search narrows the rows
+    assert 'name="project_name"' in page and 'name="project"' not in page
+    assert "未开工项目</option>" not in page
+    assert "久拖未开工项目" in by_name and "迟迟未开工项目" not in by_name
+
+
+def test_an_inbox_spanning_few_projects_lists_them_to_pick_from(client, officer, found):
+    client.force_login(officer)
+
+    page = client.get(INBOX).content.decode()
+
+    assert 'name="project"' in page and 'name="project_name"' not in page
+    assert f'<option value="{found["late"].pk}">迟迟未开工项目</option>' in page
+
+
 def test_a_bad_filter_lists_nothing_rather_than_failing(client, officer, found):
     client.force_login(officer)
 
