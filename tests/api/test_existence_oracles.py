@@ -36,6 +36,7 @@ NOT_REFERENCES = {
     "overdue",
     "page",
     "page_size",
+    "project_name",  # a text search within the caller's own inbox
     "q",
     "rule",
     "signed_from",
