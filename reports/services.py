@@ -27,7 +27,7 @@ from projects.services import project_create_many, project_update_many
 from projects.stages import Transition
 from reports.ledger_import import BY_FIELD, LedgerIssue, LedgerPlan, RowPlan, ledger_check
 from reports.models import LedgerImport, RateRollup, RollupMark
-from reports.selectors import RATES, ROLLED_UP
+from reports.selectors import RATES, ROLLED_UP, Narrowing, rollup_split
 from workflow.services import Move, projects_transition_many
 
 # Files up to this size are checked and applied within the request; larger ones by a worker.
@@ -325,6 +325,20 @@ class _ProgressReporter:
 # ~29 s in chunks of 100, ~19 s of 500 or in one); a chunk of 500 holds its marks (and a
 # deletion in its zones waits) for a few seconds.
 ROLLUP_CHUNK = 500
+# However little a zone changes, its rows are counted again after this long: a read looks at
+# every change since its oldest fresh zone was counted, so an old count would lengthen every
+# read through the day.
+ROLLUP_MAX_AGE = datetime.timedelta(hours=1)
+
+
+def rollups_due(*, as_of: datetime.date) -> list[int]:
+    """The zones whose rows do not hold ``as_of`` (``selectors.rollup_split``: every zone on
+    the day's first run, then those changed since) and those counted over an hour ago."""
+    _fresh, stale = rollup_split(Narrowing(), as_of)
+    aged = RollupMark.objects.filter(
+        as_of=as_of, computed_at__lt=timezone.now() - ROLLUP_MAX_AGE
+    ).values_list("zone_id", flat=True)
+    return sorted({*stale, *aged})
 
 
 def rollups_refresh(*, as_of: datetime.date, zone_ids: list[int] | None = None) -> int:

@@ -4,8 +4,7 @@ ten minutes (a django-celery-beat row created by a data migration, editable in t
 from celery import shared_task
 from django.utils import timezone
 
-from reports.selectors import Narrowing, rollup_split
-from reports.services import ledger_import_run, rollups_refresh
+from reports.services import ledger_import_run, rollups_due, rollups_refresh
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -18,10 +17,8 @@ def ledger_import_task(import_id: int) -> None:
 @shared_task
 def rollups_refresh_task() -> int:
     """The three-rates rollup of today, the day the pages and the API ask for by default
-    (``TIME_ZONE``, Asia/Shanghai), for the zones whose rows do not hold it (the first run of a
-    day: every zone; then those changed since): a zone whose rows are exact is not counted
-    again. The number of zones refreshed; a second run at once only recomputes the same rows
-    (each chunk locks its zones' marks)."""
+    (``TIME_ZONE``, Asia/Shanghai), for the zones due (``rollups_due``); the number refreshed.
+    A second run at once only recomputes the same rows (each chunk locks its zones' marks)."""
     today = timezone.localdate()
-    _fresh, stale = rollup_split(Narrowing(), today)
-    return rollups_refresh(as_of=today, zone_ids=stale) if stale else 0
+    zones = rollups_due(as_of=today)
+    return rollups_refresh(as_of=today, zone_ids=zones) if zones else 0

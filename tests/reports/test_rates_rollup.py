@@ -335,22 +335,36 @@ def test_the_task_refreshes_every_zone_for_today(world, rolled):
 
 
 def test_the_task_leaves_the_zones_whose_rows_hold_today_and_counts_the_changed_one(world, rolled):
-    # given every zone refreshed for today, then one project changed an hour later
+    # given every zone refreshed for today, then one project changed a quarter hour later
     with later(1.5):
-        rollups_refresh_task()
+        rollups_refresh(as_of=TODAY)
     computed = dict(RollupMark.objects.values_list("zone_id", "computed_at"))
     project = Project.objects.order_by("pk").first()
-    with later(2.5):
+    with later(1.75):
         project.save()
 
-    # when the task runs again past the margin
-    with later(3):
+    # when the task runs again, within the hour
+    with later(2.25):
         refreshed = rollups_refresh_task()
 
     # then only the changed project's zone was counted again
     assert refreshed == 1
     after = dict(RollupMark.objects.values_list("zone_id", "computed_at"))
     assert {zone for zone in after if after[zone] != computed[zone]} == {project.zone_id}
+
+
+def test_the_task_counts_again_a_zone_counted_over_an_hour_ago_though_nothing_changed(
+    world, rolled
+):
+    # given every zone counted (by the fixture) an hour after the data was written
+    with later(1.5):
+        assert rollups_refresh_task() == 0
+
+    # when the task runs over an hour after that count
+    with later(2.25):
+        assert rollups_refresh_task() == 3
+
+    assert set(RollupMark.objects.values_list("as_of", flat=True)) == {TODAY}
 
 
 def test_the_schedule_row_runs_the_refresh_every_ten_minutes(data_migration_rows):
