@@ -75,8 +75,8 @@ def scan(
 
     Every zone is one pass per city (the same statements as a zone's, over the city's zones),
     so a national scan costs a few statements per city, not per zone; the Celery fan-out runs
-    the same passes, one task per city, on whichever workers are free. ``full``: check every finding, not only
-    what moved since each zone's last pass.
+    the same passes, one task per city, on whichever workers are free. ``full``: check every
+    finding, not only what moved since each zone's last pass.
     """
     if zone_code is not None:
         zone = Zone.objects.filter(code=zone_code).values("pk", "city_id").first()
